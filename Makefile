@@ -1,0 +1,155 @@
+# sockact: one plain, non-recursive GNU Makefile.
+#
+#   make            build build/sockactd, build/sockactl and build/libsockact.a
+#   make run        build, then sockactd in the foreground on units/
+#   make check      build and run every test
+#   make check-sanitize   the same suite built with -fsanitize=address,undefined
+#   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, example units
+#   make deps       install the Debian packages the build and the tests need (as root)
+#   make man        regenerate the directive lists in the man pages from the directive table
+#
+# Warnings are errors when CI is set (as CI does) or with WERROR=1.
+
+VERSION := 0.1.0
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+
+# Debian packages behind each pkg-config module, named in the error a missing one gives.
+DEB_libsystemd := libsystemd-dev
+DEB_inih       := libinih-dev
+DEB_check      := check
+DEB_TOOLS      := make gcc pkg-config
+DEB_PACKAGES   := $(DEB_TOOLS) $(DEB_libsystemd) $(DEB_inih) $(DEB_check)
+
+NO_DEPS_GOALS := deps clean help
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+  NEED_MODULES := libsystemd inih $(if $(filter check check-sanitize test%,$(MAKECMDGOALS)),check)
+  MISSING := $(shell for m in $(NEED_MODULES); do $(PKG_CONFIG) --exists $$m 2>/dev/null || echo $$m; done)
+  ifneq ($(MISSING),)
+    $(error missing $(MISSING): install the Debian packages $(foreach m,$(MISSING),$(DEB_$(m))) $(if $(shell command -v $(PKG_CONFIG)),,pkg-config) (or run 'sudo make deps'))
+  endif
+endif
+
+WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+            -Wmissing-declarations -Wpointer-arith -Wwrite-strings -Wundef -Wvla \
+            -Wimplicit-fallthrough -Wold-style-definition -Wnested-externs
+ifneq ($(CI)$(WERROR),)
+  WARNINGS += -Werror
+endif
+
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DSOCKACT_VERSION='"$(VERSION)"' -Ilib
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) -fno-strict-aliasing -fstack-protector-strong $(CFLAGS) $(SANITIZE_FLAGS)
+
+ifdef SANITIZE
+  SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+PKG_CFLAGS     := $(shell $(PKG_CONFIG) --cflags libsystemd inih 2>/dev/null)
+PKG_LIBS       := $(shell $(PKG_CONFIG) --libs libsystemd inih 2>/dev/null)
+CHECK_CFLAGS    = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS      = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+LIB_SRC      := $(sort $(wildcard lib/*.c))
+SOCKACTL_SRC := daemon/sockactl.c
+SOCKACTD_SRC := $(filter-out $(SOCKACTL_SRC),$(sort $(wildcard daemon/*.c)))
+TEST_SRC     := $(sort $(wildcard tests/*.c))
+# Every tests/test-NAME.c defines "Suite *NAME_suite(void)"; the runner finds them by file name.
+TEST_SUITES  := $(subst -,_,$(patsubst tests/test-%.c,%,$(filter tests/test-%.c,$(TEST_SRC))))
+
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SOCKACTD_OBJ := $(SOCKACTD_SRC:%.c=$(BUILD)/%.o)
+SOCKACTL_OBJ := $(SOCKACTL_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ     := $(TEST_SRC:%.c=$(BUILD)/%.o)
+# The daemon's own files, less its main(), so that tests can reach them too.
+DAEMON_CORE_OBJ := $(filter-out $(BUILD)/daemon/main.o,$(SOCKACTD_OBJ))
+
+LIBSOCKACT := $(BUILD)/libsockact.a
+SOCKACTD   := $(BUILD)/sockactd
+SOCKACTL   := $(BUILD)/sockactl
+TEST_RUNNER := $(BUILD)/tests/run-tests
+GEN_MAN    := $(BUILD)/gen-man
+
+MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
+
+.PHONY: all run check check-sanitize install deps clean man check-man help
+.DELETE_ON_ERROR:
+
+all: $(SOCKACTD) $(SOCKACTL) $(LIBSOCKACT)
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Idaemon $(ALL_CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/suites.h: Makefile $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach s,$(TEST_SUITES),'SUITE($(s))') > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(LIBSOCKACT): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SOCKACTD): $(SOCKACTD_OBJ) $(LIBSOCKACT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SOCKACTL): $(SOCKACTL_OBJ) $(LIBSOCKACT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TEST_RUNNER): $(TEST_OBJ) $(DAEMON_CORE_OBJ) $(LIBSOCKACT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(GEN_MAN): $(BUILD)/tools/gen-man.o $(LIBSOCKACT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+# The tests run from the top of the tree (fixtures are found as tests/units/...),
+# and find the binaries they drive through these variables.
+check: all $(TEST_RUNNER) $(GEN_MAN)
+	$(GEN_MAN) --check $(MAN_PAGES)
+	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) $(TEST_RUNNER)
+
+check-sanitize:
+	$(MAKE) BUILD=build/sanitize SANITIZE=1 check
+
+man: $(GEN_MAN)
+	$(GEN_MAN) --update $(MAN_PAGES)
+
+run: all
+	@mkdir -p $(BUILD)/run
+	$(SOCKACTD) --unit-dir units --runtime-dir $(BUILD)/run --log-target stderr
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	           $(DESTDIR)$(PREFIX)/share/sockact/units
+	install -m 0755 $(SOCKACTD) $(DESTDIR)$(PREFIX)/sbin/sockactd
+	install -m 0755 $(SOCKACTL) $(DESTDIR)$(PREFIX)/bin/sockactl
+	install -m 0644 $(LIBSOCKACT) $(DESTDIR)$(PREFIX)/lib/libsockact.a
+	install -m 0644 units/* $(DESTDIR)$(PREFIX)/share/sockact/units/
+	for page in $(MAN_PAGES); do \
+	        section=$${page##*.}; \
+	        install -d $(DESTDIR)$(PREFIX)/share/man/man$$section; \
+	        install -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$section/; \
+	done
+
+deps:
+	apt-get install -y $(DEB_PACKAGES)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(SOCKACTD_OBJ:.o=.d) $(SOCKACTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,23 @@
+/* The one test runner: every suite of tests/test-*.c in one SRunner, so that the run
+ * ends with a single summary line. CK_RUN_SUITE=name runs one suite (check's own variable). */
+#include <check.h>
+#include <stdlib.h>
+
+#define SUITE(name) Suite *name##_suite(void);
+#include "suites.h"
+#undef SUITE
+
+int main(void)
+{
+        SRunner *runner = srunner_create(NULL);
+        int failed;
+
+#define SUITE(name) srunner_add_suite(runner, name##_suite());
+#include "suites.h"
+#undef SUITE
+
+        srunner_run_all(runner, CK_NORMAL);
+        failed = srunner_ntests_failed(runner);
+        srunner_free(runner);
+        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
