@@ -55,8 +55,8 @@ CHECK_CFLAGS    = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS      = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRC      := $(sort $(wildcard lib/*.c))
-SOCKACTL_SRC := daemon/sockactl.c
-SOCKACTD_SRC := $(filter-out $(SOCKACTL_SRC),$(sort $(wildcard daemon/*.c)))
+SOCKACTL_SRC := daemon/sockactl.c daemon/offline.c
+SOCKACTD_SRC := $(filter-out daemon/sockactl.c,$(sort $(wildcard daemon/*.c)))
 TEST_SRC     := $(sort $(wildcard tests/*.c))
 # Every tests/test-NAME.c defines "Suite *NAME_suite(void)"; the runner finds them by file name.
 TEST_SUITES  := $(subst -,_,$(patsubst tests/test-%.c,%,$(filter tests/test-%.c,$(TEST_SRC))))

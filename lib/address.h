@@ -25,6 +25,7 @@ struct socket_address {
                 struct sockaddr_storage storage;
         } sockaddr;
         socklen_t size; /* for AF_UNIX: offsetof(sun_path) + path length (+1 for a file path's NUL) */
+        int protocol;   /* AF_NETLINK: the netlink family, the third argument of socket(); 0 otherwise */
 };
 
 /* ListenStream=/ListenDatagram=/ListenSequentialPacket= values (after specifier expansion):
@@ -37,15 +38,20 @@ struct socket_address {
  *   "vsock:CID:PORT"         AF_VSOCK
  * Refused with a reason: host names, service names, unbracketed IPv6, a missing or zero port, a
  * port above 65535, relative paths. Ports are decimal only (systemd also reads "0x50" and
- * "0120" as hex and octal; sockact refuses them). */
+ * "0120" as hex and octal; sockact refuses them). An interface after an IPv4 address is refused
+ * (systemd checks that it exists, then ignores it). Explicit IPv6 addresses are refused with
+ * -EAFNOSUPPORT when !ipv6_supported, as systemd refuses them. An interface name is resolved
+ * with if_nametoindex() (-ENODEV when it does not exist); an interface number is taken as is. */
 int address_parse(const char *s, bool ipv6_supported, struct socket_address *ret, const char **ret_reason);
 
 /* ListenNetlink= values: "FAMILY [GROUP]", FAMILY a name (route, audit, kobject-uevent, …) or a
- * number, GROUP a number (default 0). */
+ * number below MAX_LINKS (32), stored in ->protocol; GROUP a number (default 0) stored as is in
+ * nl_groups, as systemd does. */
 int address_parse_netlink(const char *s, struct socket_address *ret, const char **ret_reason);
 
 /* The canonical text: "127.0.0.1:80", "[::]:80", "[fe80::1]:80%2", "/run/x", "@name",
- * "vsock:2:1234", "route 0" for netlink. Returns 0 or -EINVAL for an unknown family. */
+ * "vsock:2:1234", "route 0" for netlink. Returns 0, or -EINVAL for an unknown family or an
+ * address that has no such text (unnamed AF_UNIX, an abstract name containing a NUL byte). */
 int address_format(const struct socket_address *a, char buf[ADDRESS_FORMAT_MAX]);
 
 int address_family(const struct socket_address *a);

@@ -26,14 +26,26 @@ struct specifier_context {
         const char *kernel_release; /* %v */
 };
 
-/* Replaces each specifier of s. Returns 0, or -EBADMSG with *ret_reason set for an unknown
- * specifier or a lone "%" at the end ("unknown specifier", "specifier %m is not available").
- * A specifier whose context value is NULL is refused the same way. */
+/* Replaces each specifier of s into a new string *ret. On failure returns -ENOMEM, or -EBADMSG with
+ * *ret_reason (may be NULL) set to a short static sentence: "unknown specifier", "specifier is not
+ * supported by sockact" (systemd's %a %A %B %c %d %D %M %o %q %r %R %s %T %V %w %W %y %Y), "lone % at
+ * end of value", "%m: machine ID is not available" for a NULL context value, or why the unit name
+ * does not give the value. Unlike systemd, a "%" before a non-alphanumeric character and a trailing
+ * "%" are refused instead of copied. As in systemd, %i %I %j %J may expand to "" (%i and %I for a plain
+ * name), %f is %i as a path ("/" + unit_name_path_unescape()), or %p as one for a plain name, and the
+ * result is at most 1 MiB (systemd's LONG_LINE_MAX). */
 int specifier_expand(const char *s, const struct specifier_context *ctx, char **ret, const char **ret_reason);
 
-/* Fills the system half of a context (user, group, home, host, machine and boot id, kernel
- * release, and the roots for the given uid: /run, /var/lib, /var/cache, /var/log, /etc for root;
- * the XDG directories otherwise). Strings point into storage, which the caller keeps alive. */
+/* Fills the system half of a context for geteuid()/getegid(), leaving ctx->unit_name alone:
+ * %u %g from NSS ("root" for 0 without asking it; the number when there is no entry), %h from an
+ * absolute $HOME, else "/root" for root, else the passwd entry (systemd's get_home_dir()), %H from
+ * gethostname() ("localhost" when unset), %m from /etc/machine-id and %b from the kernel's boot_id
+ * (NULL when missing or not an ID), %v from uname(). Roots for uid 0: /run, /var/lib, /var/cache,
+ * /var/log, /etc. Otherwise what systemd 252's user manager uses: $XDG_RUNTIME_DIR (NULL when unset),
+ * $XDG_CONFIG_HOME (else ~/.config) for %S and %E, that + "/log" for %L, $XDG_CACHE_HOME (else
+ * ~/.cache) for %C; only absolute values count. Strings point into storage (or are literals), which the
+ * caller keeps alive. Returns 0, -ENOBUFS when storage is too small, or -ENOMEM; ctx is written only on
+ * success. */
 struct specifier_storage {
         char buf[4096];
 };

@@ -1,11 +1,8 @@
 /* The one test runner: every suite of tests/test-*.c in one SRunner, so that the run
  * ends with a single summary line. CK_RUN_SUITE=name runs one suite (check's own variable). */
-#include <check.h>
 #include <stdlib.h>
 
-#define SUITE(name) Suite *name##_suite(void);
-#include "suites.h"
-#undef SUITE
+#include "tests.h"
 
 int main(void)
 {

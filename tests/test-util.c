@@ -1,5 +1,5 @@
 /* Tests for lib/util.c: string vectors, formatting and UTF-8 validation. */
-#include <check.h>
+#include "tests.h"
 
 #include "util.h"
 

@@ -1,0 +1,14 @@
+/* The daemon mode of sockactd: load the units, then serve until SIGTERM or SIGINT. */
+#pragma once
+
+#include "log.h"
+
+struct daemon_options {
+        char **unit_dirs;          /* NULL: the defaults for the user sockactd runs as */
+        const char *runtime_dir;   /* NULL: /run/sockact, or $XDG_RUNTIME_DIR/sockact */
+        enum log_target log_target;
+        int log_level;
+};
+
+/* Returns the exit status. */
+int daemon_run(const struct daemon_options *o);
