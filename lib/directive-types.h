@@ -22,6 +22,10 @@ enum string_kind {
         STRING_URI,            /* Documentation=: http, https, file, info or man URIs */
 };
 
+/* Inside a parser: its field as the type it is. Inside a printer: the field of row d in unit u. */
+#define FIELD(type)      ((type *) field)
+#define DUMP_FIELD(type) ((type const *) ((const char *) u + d->offset))
+
 #define DIRECTIVE_TYPE(name)                                                                                \
         int directive_parse_##name(const struct directive_call *call, const char *value, void *field);     \
         void directive_dump_##name(const struct directive *d, const struct unit *u, FILE *out)

@@ -294,7 +294,7 @@ const char *const directive_install_no_effect[] = {
 
 /* systemd directives of systemd.exec(5), .kill(5), .service(5), .socket(5) and .unit(5) that
  * sockact does not implement: a unit that asks for one is refused rather than run without it. */
-static const char *const refused_systemd[] = {
+const char *const directive_refused_systemd[] = {
         "AmbientCapabilities", "AppArmorProfile", "BindPaths", "BindReadOnlyPaths", "BusName", "CPUAffinity",
         "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CacheDirectory",
         "CacheDirectoryMode", "CapabilityBoundingSet", "ConfigurationDirectory", "ConfigurationDirectoryMode",
@@ -322,7 +322,7 @@ static const char *const refused_systemd[] = {
         "TTYPath", "TTYReset", "TTYRows", "TTYVHangup", "TTYVTDisallocate", "TemporaryFileSystem",
         "TimeoutAbortSec", "TimeoutCleanSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "TimerSlackNSec", "USBFunctionDescriptors", "USBFunctionStrings", "UtmpIdentifier", "UtmpMode",
-        "WatchdogSignal",
+        "WatchdogSignal", NULL,
 };
 
 static bool in_list(const char *const *list, const char *name)
@@ -357,10 +357,7 @@ bool directive_is_no_effect(const char *section, const char *name)
 
 bool directive_is_refused_systemd(const char *name)
 {
-        for (size_t i = 0; i < ELEMENTSOF(refused_systemd); i++)
-                if (streq(refused_systemd[i], name))
-                        return true;
-        return false;
+        return in_list(directive_refused_systemd, name);
 }
 
 unsigned directive_line(const struct unit *u, const char *section, const char *name)
@@ -394,6 +391,24 @@ int directive_error(const struct directive_call *call, const char *format, ...)
                 return -ENOMEM;
         r = diag_add(call->diag, call->path, call->line, "%s=: %s", call->directive->name, message);
         return r < 0 ? r : -EINVAL;
+}
+
+int directive_invalid(const struct directive_call *call, const char *what, const char *value, const char *format,
+                      ...)
+{
+        _cleanup_free_ char *rest = NULL;
+        size_t n = strlen(value);
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&rest, format, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        if (n <= DIRECTIVE_ECHO_MAX)
+                return directive_error(call, "invalid %s \"%s\"%s", what, value, rest);
+        return directive_error(call, "invalid %s \"%.*s…\"%s", what, DIRECTIVE_ECHO_MAX, value, rest);
 }
 
 int directive_expand(const struct directive_call *call, const char *s, char **ret)

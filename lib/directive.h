@@ -57,7 +57,9 @@ size_t directive_index(const struct directive *d);
 /* Whether a section belongs to a unit type: [Unit] and [Install] to both. */
 bool directive_section_applies(const char *section, enum unit_type type);
 
-/* Whether name is a systemd directive that sockact knows and refuses (sandboxing and the like). */
+/* systemd directives that sockact knows and refuses by name (sandboxing and the like): a unit
+ * that asks for one is refused rather than run without it. NULL-terminated. */
+extern const char *const directive_refused_systemd[];
 bool directive_is_refused_systemd(const char *name);
 
 /* Directives accepted without effect: [Unit] ordering and dependencies, Condition<X>= and
@@ -72,6 +74,12 @@ unsigned directive_line(const struct unit *u, const char *section, const char *n
 
 /* Records an error for the current assignment: "path:line: Name=: message". Returns -EINVAL. */
 int directive_error(const struct directive_call *call, const char *format, ...) _printf_(2, 3);
+
+/* The same, as "Name=: invalid WHAT "VALUE"" followed by the formatted rest of the sentence;
+ * a value longer than DIRECTIVE_ECHO_MAX bytes is cut in the message. */
+#define DIRECTIVE_ECHO_MAX 200
+int directive_invalid(const struct directive_call *call, const char *what, const char *value, const char *format,
+                      ...) _printf_(4, 5);
 
 /* Expands specifiers in one word of the current assignment (a copy when the row has no
  * DIRECTIVE_SPECIFIERS or there is no context). Reports its own error. */
