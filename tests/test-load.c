@@ -1,47 +1,18 @@
-/* Tests for lib/load.c, lib/verify.c, lib/unitset.c and lib/dump.c, over the fixtures in
- * tests/units: every bad case gives exactly the messages in its "expected" file (paths relative
- * to the case), every good case loads without a message, and the values are the ones systemd
- * would read. The specifier context is fixed, so that every expansion can be checked. */
+/* Tests for lib/load.c over the fixtures in tests/units: every bad case gives exactly the
+ * messages in its "expected" file (paths relative to the case), every good case loads without
+ * a message, and the values are the ones systemd would read. The specifier context is fixed,
+ * so that every expansion can be checked. */
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 
 #include "dump.h"
 #include "load.h"
+#include "support.h"
 #include "tests.h"
 #include "value.h"
 
-#define FIXTURES "tests/units"
 
-static const struct specifier_context test_context = {
-        .runtime_root = "/run/user/1000",
-        .state_root = "/home/tester/.local/state",
-        .cache_root = "/home/tester/.cache",
-        .log_root = "/home/tester/.local/state/log",
-        .config_root = "/home/tester/.config",
-        .user_name = "tester",
-        .uid = 1000,
-        .group_name = "testers",
-        .gid = 1001,
-        .home = "/home/tester",
-        .host_name = "host.example.org",
-        .machine_id = "0123456789abcdef0123456789abcdef",
-        .boot_id = "fedcba9876543210fedcba9876543210",
-        .kernel_release = "6.1.0-test",
-};
-
-static const struct load_options test_options = { .specifiers = &test_context, .ipv6_supported = true };
-
-static struct unit_set load_case(const char *kind, const char *name, struct diag *diag)
-{
-        char dir[256];
-        char *dirs[] = { dir, NULL };
-        struct unit_set set = { 0 };
-
-        snprintf(dir, sizeof(dir), FIXTURES "/%s/%s", kind, name);
-        ck_assert_int_eq(unit_set_load(dirs, NULL, &test_options, &set, diag), 0);
-        return set;
-}
 
 static char *read_text(const char *path)
 {
@@ -55,33 +26,16 @@ static char *read_text(const char *path)
         return text;
 }
 
-static char **list_cases(const char *kind)
-{
-        char dir[128];
-        char **names = NULL;
-        struct dirent *de;
-        DIR *d;
-
-        snprintf(dir, sizeof(dir), FIXTURES "/%s", kind);
-        d = opendir(dir);
-        ck_assert_ptr_nonnull(d);
-        while ((de = readdir(d)))
-                if (de->d_name[0] != '.')
-                        ck_assert_int_eq(strv_extend(&names, de->d_name), 0);
-        closedir(d);
-        ck_assert_uint_gt(strv_length(names), 0);
-        return names;
-}
 
 /* Each bad case: exactly its expected messages, in order, and the failing units left out. */
 START_TEST(test_bad_fixtures)
 {
-        _cleanup_strv_free_ char **cases = list_cases("bad");
+        _cleanup_strv_free_ char **cases = list_fixtures("bad");
 
         for (size_t c = 0; cases[c]; c++) {
                 _cleanup_free_ char *expected = NULL, *actual = NULL, *expected_path = NULL;
                 struct diag diag = { 0 };
-                struct unit_set set = load_case("bad", cases[c], &diag);
+                struct unit_set set = load_fixture("bad", cases[c], &diag);
                 char prefix[256];
 
                 snprintf(prefix, sizeof(prefix), FIXTURES "/bad/%s/", cases[c]);
@@ -102,11 +56,11 @@ END_TEST
 
 START_TEST(test_good_fixtures)
 {
-        _cleanup_strv_free_ char **cases = list_cases("good");
+        _cleanup_strv_free_ char **cases = list_fixtures("good");
 
         for (size_t c = 0; cases[c]; c++) {
                 struct diag diag = { 0 };
-                struct unit_set set = load_case("good", cases[c], &diag);
+                struct unit_set set = load_fixture("good", cases[c], &diag);
 
                 ck_assert_msg(diag.n == 0, "good case %s: %s", cases[c], diag.n ? diag.messages[0] : "");
                 for (size_t i = 0; i < set.n_reports; i++)
@@ -140,7 +94,7 @@ static void assert_argv(const struct exec_command *c, const char *path, const ch
 START_TEST(test_ssh_inetd)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "ssh", &diag);
+        struct unit_set set = load_fixture("good", "ssh", &diag);
         const struct unit *socket = must_find(&set, "ssh.socket"), *service = must_find(&set, "ssh@.service");
         _cleanup_free_ char *service_name = NULL;
 
@@ -173,7 +127,7 @@ END_TEST
 START_TEST(test_web_values)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "web", &diag);
+        struct unit_set set = load_fixture("good", "web", &diag);
         const struct unit *u = must_find(&set, "web.socket"), *s = must_find(&set, "web.service");
         const struct socket_config *so = &u->socket;
         const struct service_config *se = &s->service;
@@ -257,7 +211,7 @@ END_TEST
 START_TEST(test_continuation_values)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "continuation", &diag);
+        struct unit_set set = load_fixture("good", "continuation", &diag);
         const struct service_config *se = &must_find(&set, "long.service")->service;
         const struct exec_command *post = &se->exec_start_post.commands[0];
 
@@ -280,7 +234,7 @@ END_TEST
 START_TEST(test_specifiers)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "specifiers", &diag);
+        struct unit_set set = load_fixture("good", "specifiers", &diag);
         const struct unit *socket = must_find(&set, "app@8080.socket");
         const struct unit *service = must_find(&set, "app@8080.service");
         const struct unit *path = must_find(&set, "path-dev-sda1.service");
@@ -318,7 +272,7 @@ END_TEST
 START_TEST(test_kinds)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "kinds", &diag);
+        struct unit_set set = load_fixture("good", "kinds", &diag);
         const struct socket_config *so = &must_find(&set, "kinds.socket")->socket;
         static const enum listen_type types[] = { LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM,
                                                   LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM, LISTEN_DATAGRAM,
@@ -346,7 +300,7 @@ END_TEST
 START_TEST(test_oneshot_and_extensions)
 {
         struct diag diag = { 0 };
-        struct unit_set set = load_case("good", "oneshot", &diag);
+        struct unit_set set = load_fixture("good", "oneshot", &diag);
         const struct unit *job = must_find(&set, "job.service");
 
         ck_assert_uint_eq(job->service.exec_start.n, 3);
@@ -382,71 +336,8 @@ START_TEST(test_defaults_and_resets)
 }
 END_TEST
 
-/* What --dump prints reads back to the same configuration: dump, load the dump, dump again. */
-START_TEST(test_dump_round_trip)
-{
-        _cleanup_strv_free_ char **cases = list_cases("good");
 
-        for (size_t c = 0; cases[c]; c++) {
-                struct diag diag = { 0 };
-                struct unit_set set = load_case("good", cases[c], &diag);
 
-                for (size_t i = 0; i < set.n; i++) {
-                        _cleanup_free_ char *first = NULL, *second = NULL;
-                        size_t first_size = 0, second_size = 0;
-                        struct unitfile *file = NULL;
-                        struct unit *again = NULL;
-                        FILE *f;
-
-                        f = open_memstream(&first, &first_size);
-                        unit_dump(set.units[i], f);
-                        fclose(f);
-                        ck_assert_int_eq(unitfile_read_buffer("dump", first, first_size, &file, &diag), 0);
-                        unit_load_from(file, set.units[i]->name, &test_options, &again, &diag);
-                        ck_assert_msg(diag.n == 0, "%s: %s", set.units[i]->name, diag.n ? diag.messages[0] : "");
-                        ck_assert_ptr_nonnull(again);
-                        free(again->path);
-                        again->path = strdup(set.units[i]->path);
-                        f = open_memstream(&second, &second_size);
-                        unit_dump(again, f);
-                        fclose(f);
-                        ck_assert_str_eq(first, second);
-                        unit_free(again);
-                        unitfile_free(file);
-                }
-                unit_set_clear(&set);
-        }
-}
-END_TEST
-
-/* --check on a file: the units it refers to come from its own directory. */
-START_TEST(test_load_single_file)
-{
-        char *files[] = { (char *) FIXTURES "/good/web/web.socket", NULL };
-        struct unit_set set = { 0 };
-        struct diag diag = { 0 };
-
-        ck_assert_int_eq(unit_set_load(NULL, files, &test_options, &set, &diag), 0);
-        ck_assert_uint_eq(diag.n, 0);
-        ck_assert_uint_eq(set.n, 2);
-        ck_assert_ptr_nonnull(unit_set_find(&set, "web.service"));
-        unit_set_clear(&set);
-}
-END_TEST
-
-/* A name in an earlier directory hides the same name in later ones. */
-START_TEST(test_directory_precedence)
-{
-        char *dirs[] = { (char *) FIXTURES "/good/web", (char *) FIXTURES "/bad/service-broken", NULL };
-        struct unit_set set = { 0 };
-        struct diag diag = { 0 };
-
-        ck_assert_int_eq(unit_set_load(dirs, NULL, &test_options, &set, &diag), 0);
-        ck_assert_uint_eq(diag.n, 0);
-        ck_assert_str_eq(must_find(&set, "web.service")->path, FIXTURES "/good/web/web.service");
-        unit_set_clear(&set);
-}
-END_TEST
 
 Suite *load_suite(void)
 {
@@ -462,9 +353,6 @@ Suite *load_suite(void)
         tcase_add_test(t, test_kinds);
         tcase_add_test(t, test_oneshot_and_extensions);
         tcase_add_test(t, test_defaults_and_resets);
-        tcase_add_test(t, test_dump_round_trip);
-        tcase_add_test(t, test_load_single_file);
-        tcase_add_test(t, test_directory_precedence);
         suite_add_tcase(s, t);
         return s;
 }

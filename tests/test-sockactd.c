@@ -8,7 +8,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include "run.h"
+#include "support.h"
 #include "tests.h"
 #include "util.h"
 

@@ -1,4 +1,5 @@
 /* See run.h. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -7,7 +8,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "run.h"
+#include "support.h"
 #include "tests.h"
 #include "util.h"
 
@@ -95,4 +96,64 @@ const char *program_path(const char *variable, const char *fallback)
 {
         const char *p = getenv(variable);
         return p && *p ? p : fallback;
+}
+
+const struct specifier_context test_context = {
+        .runtime_root = "/run/user/1000",
+        .state_root = "/home/tester/.local/state",
+        .cache_root = "/home/tester/.cache",
+        .log_root = "/home/tester/.local/state/log",
+        .config_root = "/home/tester/.config",
+        .user_name = "tester",
+        .uid = 1000,
+        .group_name = "testers",
+        .gid = 1001,
+        .home = "/home/tester",
+        .host_name = "host.example.org",
+        .machine_id = "0123456789abcdef0123456789abcdef",
+        .boot_id = "fedcba9876543210fedcba9876543210",
+        .kernel_release = "6.1.0-test",
+};
+
+const struct load_options test_options = { .specifiers = &test_context, .ipv6_supported = true };
+
+struct unit *load_text(const char *name, const char *text, struct diag *diag)
+{
+        struct unitfile *file = NULL;
+        struct unit *u = NULL;
+
+        ck_assert_int_eq(unitfile_read_buffer(name, text, strlen(text), &file, diag), 0);
+        if (diag->n == 0)
+                unit_load_from(file, name, &test_options, &u, diag);
+        unitfile_free(file);
+        return u;
+}
+
+struct unit_set load_fixture(const char *kind, const char *name, struct diag *diag)
+{
+        char dir[256];
+        char *dirs[] = { dir, NULL };
+        struct unit_set set = { 0 };
+
+        snprintf(dir, sizeof(dir), FIXTURES "/%s/%s", kind, name);
+        ck_assert_int_eq(unit_set_load(dirs, NULL, &test_options, &set, diag), 0);
+        return set;
+}
+
+char **list_fixtures(const char *kind)
+{
+        char dir[128];
+        char **names = NULL;
+        struct dirent *de;
+        DIR *d;
+
+        snprintf(dir, sizeof(dir), FIXTURES "/%s", kind);
+        d = opendir(dir);
+        ck_assert_ptr_nonnull(d);
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        ck_assert_int_eq(strv_extend(&names, de->d_name), 0);
+        closedir(d);
+        ck_assert_uint_gt(strv_length(names), 0);
+        return names;
 }
