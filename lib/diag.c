@@ -4,23 +4,20 @@
 
 #include "diag.h"
 
-int diag_add(struct diag *d, const char *path, unsigned line, const char *format, ...)
+int diag_addv(struct diag *d, const char *path, unsigned line, const char *prefix, const char *format, va_list ap)
 {
         _cleanup_free_ char *message = NULL;
         char *full;
-        va_list ap;
         int r;
 
-        va_start(ap, format);
-        r = vasprintf(&message, format, ap);
-        va_end(ap);
-        if (r < 0)
+        if (vasprintf(&message, format, ap) < 0)
                 return -ENOMEM;
-
+        if (!prefix)
+                prefix = "";
         if (line > 0)
-                r = strdup_printf(&full, "%s:%u: %s", path, line, message);
+                r = strdup_printf(&full, "%s:%u: %s%s", path, line, prefix, message);
         else
-                r = strdup_printf(&full, "%s: %s", path, message);
+                r = strdup_printf(&full, "%s: %s%s", path, prefix, message);
         if (r < 0)
                 return r;
 
@@ -29,6 +26,17 @@ int diag_add(struct diag *d, const char *path, unsigned line, const char *format
                 return r;
         d->n++;
         return 0;
+}
+
+int diag_add(struct diag *d, const char *path, unsigned line, const char *format, ...)
+{
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = diag_addv(d, path, line, NULL, format, ap);
+        va_end(ap);
+        return r;
 }
 
 int diag_move(struct diag *to, struct diag *from)

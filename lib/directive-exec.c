@@ -104,8 +104,6 @@ void directive_dump_rlimit(const struct directive *d, const struct unit *u, FILE
 int directive_parse_environment(const struct directive_call *call, const char *value, void *field)
 {
         _cleanup_strv_free_ char **assignments = NULL;
-        const char *p = value, *reason = NULL;
-        char *word;
         int r;
 
         if (!*value) {
@@ -113,21 +111,13 @@ int directive_parse_environment(const struct directive_call *call, const char *v
                 *FIELD(char **) = NULL;
                 return 0;
         }
-        while ((r = words_next(&p, WORDS_UNQUOTE | WORDS_CUNESCAPE, &word, &reason)) > 0) {
-                _cleanup_free_ char *raw = word;
-                char *expanded;
-
-                r = directive_expand(call, raw, &expanded);
-                if (r < 0)
-                        return r;
-                r = strv_consume(&assignments, expanded);
-                if (r < 0)
-                        return r;
-                if (!env_assignment_is_valid(expanded))
-                        return directive_invalid(call, "environment assignment", expanded, ": expected NAME=value");
-        }
+        r = directive_words(call, value, WORDS_UNQUOTE | WORDS_CUNESCAPE, &assignments);
         if (r < 0)
-                return directive_invalid(call, "value", value, ": %s", reason);
+                return r;
+        for (size_t i = 0; assignments && assignments[i]; i++)
+                if (!env_assignment_is_valid(assignments[i]))
+                        return directive_invalid(call, "environment assignment", assignments[i],
+                                                 ": expected NAME=value");
 
         /* Every word is valid: move them over, each replacing an earlier one of the same name. */
         size_t n = strv_length(assignments);

@@ -135,8 +135,7 @@ void directive_dump_string(const struct directive *d, const struct unit *u, FILE
 int directive_parse_strv(const struct directive_call *call, const char *value, void *field)
 {
         _cleanup_strv_free_ char **words = NULL;
-        const char *p = value, *reason = NULL;
-        char *word;
+        const char *reason = NULL;
         int r;
 
         if (!*value) {
@@ -144,21 +143,12 @@ int directive_parse_strv(const struct directive_call *call, const char *value, v
                 *FIELD(char **) = NULL;
                 return 0;
         }
-        while ((r = words_next(&p, WORDS_UNQUOTE, &word, &reason)) > 0) {
-                _cleanup_free_ char *raw = word;
-                char *expanded;
-
-                r = directive_expand(call, raw, &expanded);
-                if (r < 0)
-                        return r;
-                r = strv_consume(&words, expanded);
-                if (r < 0)
-                        return r;
-                if (string_check((enum string_kind) call->directive->arg, expanded, &reason) < 0)
-                        return directive_invalid(call, "value", expanded, ": %s", reason);
-        }
+        r = directive_words(call, value, WORDS_UNQUOTE, &words);
         if (r < 0)
-                return directive_invalid(call, "value", value, ": %s", reason);
+                return r;
+        for (size_t i = 0; words && words[i]; i++)
+                if (string_check((enum string_kind) call->directive->arg, words[i], &reason) < 0)
+                        return directive_invalid(call, "value", words[i], ": %s", reason);
         for (size_t i = 0; words && words[i]; i++) {
                 if (strv_contains(*FIELD(char **), words[i]))
                         continue; /* as systemd, a list holds each entry once */

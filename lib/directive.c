@@ -9,6 +9,7 @@
 #include "directive-types.h"
 #include "directive.h"
 #include "value.h"
+#include "words.h"
 
 #define UNIT_FIELD(f)    offsetof(struct unit, f)
 #define SOCKET_FIELD(f)  offsetof(struct unit, socket.f)
@@ -380,16 +381,14 @@ bool directive_section_applies(const char *section, enum unit_type type)
 
 int directive_error(const struct directive_call *call, const char *format, ...)
 {
-        _cleanup_free_ char *message = NULL;
+        char prefix[128];
         va_list ap;
         int r;
 
+        snprintf(prefix, sizeof(prefix), "%s=: ", call->directive->name);
         va_start(ap, format);
-        r = vasprintf(&message, format, ap);
+        r = diag_addv(call->diag, call->path, call->line, prefix, format, ap);
         va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        r = diag_add(call->diag, call->path, call->line, "%s=: %s", call->directive->name, message);
         return r < 0 ? r : -EINVAL;
 }
 
@@ -409,6 +408,32 @@ int directive_invalid(const struct directive_call *call, const char *what, const
         if (n <= DIRECTIVE_ECHO_MAX)
                 return directive_error(call, "invalid %s \"%s\"%s", what, value, rest);
         return directive_error(call, "invalid %s \"%.*s…\"%s", what, DIRECTIVE_ECHO_MAX, value, rest);
+}
+
+int directive_words(const struct directive_call *call, const char *value, unsigned flags, char ***ret)
+{
+        _cleanup_strv_free_ char **words = NULL;
+        const char *p = value, *reason = NULL;
+        char *word;
+        int r;
+
+        while ((r = words_next(&p, flags, &word, &reason)) > 0) {
+                _cleanup_free_ char *raw = word;
+                char *expanded;
+
+                r = directive_expand(call, raw, &expanded);
+                if (r < 0)
+                        return r;
+                r = strv_consume(&words, expanded);
+                if (r < 0)
+                        return r;
+        }
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return directive_invalid(call, "value", value, ": %s", reason);
+        *ret = TAKE_PTR(words);
+        return 0;
 }
 
 int directive_expand(const struct directive_call *call, const char *s, char **ret)

@@ -81,6 +81,10 @@ int directive_error(const struct directive_call *call, const char *format, ...) 
 int directive_invalid(const struct directive_call *call, const char *what, const char *value, const char *format,
                       ...) _printf_(4, 5);
 
+/* Splits the value into words (words_next() with flags) and expands specifiers in each, as
+ * systemd does for list directives: quotes first, then specifiers. Reports its own error. */
+int directive_words(const struct directive_call *call, const char *value, unsigned flags, char ***ret);
+
 /* Expands specifiers in one word of the current assignment (a copy when the row has no
  * DIRECTIVE_SPECIFIERS or there is no context). Reports its own error. */
 int directive_expand(const struct directive_call *call, const char *s, char **ret);

@@ -263,14 +263,13 @@ static void fail(struct loader *l, struct state *s, unsigned line, const char *f
 /* Takes a loaded unit out of the set, with the reason. */
 static void fail(struct loader *l, struct state *s, unsigned line, const char *format, ...)
 {
-        _cleanup_free_ char *message = NULL;
         va_list ap;
         int r;
 
         va_start(ap, format);
-        r = vasprintf(&message, format, ap);
+        r = diag_addv(l->diag, s->path, line, NULL, format, ap);
         va_end(ap);
-        if (r < 0 || diag_add(l->diag, s->path, line, "%s", message) < 0)
+        if (r < 0)
                 return;
         unit_free(s->unit);
         s->unit = NULL;

@@ -18,22 +18,16 @@ static void refuse(struct check *c, const char *section, const char *name, const
 /* Reports at the line of section/name; a name of NULL reports without a line. */
 static void refuse(struct check *c, const char *section, const char *name, const char *format, ...)
 {
-        _cleanup_free_ char *message = NULL;
         unsigned line = name ? directive_line(c->unit, section, name) : 0;
+        char prefix[128] = "";
         va_list ap;
         int r;
 
+        if (line > 0)
+                snprintf(prefix, sizeof(prefix), "%s=: ", name);
         va_start(ap, format);
-        r = vasprintf(&message, format, ap);
+        r = diag_addv(c->diag, c->unit->path, line, prefix, format, ap);
         va_end(ap);
-        if (r < 0) {
-                c->r = -ENOMEM;
-                return;
-        }
-        if (name && line > 0)
-                r = diag_add(c->diag, c->unit->path, line, "%s=: %s", name, message);
-        else
-                r = diag_add(c->diag, c->unit->path, 0, "%s", message);
         if (c->r != -ENOMEM)
                 c->r = r < 0 ? r : -EINVAL;
 }
