@@ -10,7 +10,8 @@
 #include "load.h"
 
 /* The unit directories when none are given: /etc/sockact/units and /run/sockact/units for
- * root, $XDG_CONFIG_HOME/sockact/units (~/.config/sockact/units) for anyone else. */
+ * root, $XDG_CONFIG_HOME/sockact/units (~/.config/sockact/units) for anyone else. Those that do
+ * not exist are left out (a directory given with --unit-dir must exist). */
 static int default_unit_dirs(char ***ret)
 {
         _cleanup_strv_free_ char **dirs = NULL;
@@ -21,18 +22,29 @@ static int default_unit_dirs(char ***ret)
         if (geteuid() == 0) {
                 if (strv_extend(&dirs, "/etc/sockact/units") < 0 || strv_extend(&dirs, "/run/sockact/units") < 0)
                         return -ENOMEM;
-                *ret = TAKE_PTR(dirs);
-                return 0;
+        } else {
+                if (config && *config == '/')
+                        r = strdup_printf(&dir, "%s/sockact/units", config);
+                else if (home && *home == '/')
+                        r = strdup_printf(&dir, "%s/.config/sockact/units", home);
+                else
+                        return -ENXIO;
+                if (r < 0 || strv_consume(&dirs, dir) < 0)
+                        return -ENOMEM;
         }
-        if (config && *config == '/')
-                r = strdup_printf(&dir, "%s/sockact/units", config);
-        else if (home && *home == '/')
-                r = strdup_printf(&dir, "%s/.config/sockact/units", home);
-        else
-                return -ENXIO;
-        if (r < 0 || strv_consume(&dirs, dir) < 0)
+
+        _cleanup_strv_free_ char **existing = NULL;
+        for (size_t i = 0; dirs[i]; i++) {
+                if (access(dirs[i], F_OK) < 0) {
+                        log_debug("No unit directory %s, skipping", dirs[i]);
+                        continue;
+                }
+                if (strv_extend(&existing, dirs[i]) < 0)
+                        return -ENOMEM;
+        }
+        if (!existing && strv_copy(NULL, &existing) < 0)
                 return -ENOMEM;
-        *ret = TAKE_PTR(dirs);
+        *ret = TAKE_PTR(existing);
         return 0;
 }
 

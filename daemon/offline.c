@@ -59,12 +59,19 @@ int check_run(char *const *paths)
         for (size_t i = 0; i < set.n_reports; i++) {
                 const struct unit_report *u = &set.reports[i];
 
+                const char *slash = strrchr(u->path, '/');
+                bool own_file = streq(slash ? slash + 1 : u->path, u->name);
+
                 if (u->template_file)
                         printf("%s: template, used through its instances\n", u->path);
-                else if (!u->unit)
+                else if (!u->unit && own_file)
                         printf("%s: not loaded\n", u->path);
+                else if (!u->unit)
+                        printf("%s: %s not loaded from its template\n", u->path, u->name);
                 else if (unit_name_is_template(u->name))
                         printf("%s: loaded (template, checked as %s)\n", u->path, u->unit->name);
+                else if (!own_file)
+                        printf("%s: %s loaded from its template\n", u->path, u->name);
                 else
                         printf("%s: loaded\n", u->path);
                 failed += !u->unit && !u->template_file;

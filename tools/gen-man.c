@@ -11,18 +11,39 @@
 #include "directive.h"
 #include "util.h"
 
-/* Text for roff: backslashes doubled, and a line never starts with a control character. */
+/* Decodes the UTF-8 sequence at s (valid: the table is checked by the tests) into *ret. */
+static int utf8_decode(const unsigned char *s, unsigned *ret)
+{
+        int len = *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : 2;
+        unsigned c = *s & (0x7F >> len);
+
+        for (int i = 1; i < len; i++)
+                c = c << 6 | (s[i] & 0x3F);
+        *ret = c;
+        return len;
+}
+
+/* Text for roff: backslashes and hyphens escaped, characters beyond ASCII as \[uXXXX], and a
+ * line never starts with a control character. */
 static void roff_text(FILE *out, const char *s)
 {
         if (*s == '.' || *s == '\'')
                 fputs("\\&", out);
-        for (; *s; s++) {
+        while (*s) {
+                unsigned c;
+
+                if ((unsigned char) *s >= 0x80) {
+                        s += utf8_decode((const unsigned char *) s, &c);
+                        fprintf(out, "\\[u%04X]", c);
+                        continue;
+                }
                 if (*s == '\\')
                         fputs("\\e", out);
                 else if (*s == '-')
                         fputs("\\-", out);
                 else
                         fputc(*s, out);
+                s++;
         }
 }
 
