@@ -20,7 +20,8 @@ static int default_unit_dirs(char ***ret)
         int r;
 
         if (geteuid() == 0) {
-                if (strv_extend(&dirs, "/etc/sockact/units") < 0 || strv_extend(&dirs, "/run/sockact/units") < 0)
+                if (strv_extend(&dirs, "/etc/sockact/units") < 0 ||
+                    strv_extend(&dirs, "/run/sockact/units") < 0)
                         return -ENOMEM;
         } else {
                 if (config && *config == '/')
@@ -92,7 +93,9 @@ int daemon_run(const struct daemon_options *o)
         int r;
 
         if (!o->unit_dirs && default_unit_dirs(&default_dirs) < 0) {
-                log_error(0, "Cannot find the unit directory: set $HOME or $XDG_CONFIG_HOME, or pass --unit-dir");
+                log_error(
+                        0,
+                        "Cannot find the unit directory: set $HOME or $XDG_CONFIG_HOME, or pass --unit-dir");
                 return 1;
         }
         if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &set) < 0)

@@ -4,8 +4,8 @@
 #include "log.h"
 
 struct daemon_options {
-        char **unit_dirs;          /* NULL: the defaults for the user sockactd runs as */
-        const char *runtime_dir;   /* NULL: /run/sockact, or $XDG_RUNTIME_DIR/sockact */
+        char **unit_dirs;        /* NULL: the defaults for the user sockactd runs as */
+        const char *runtime_dir; /* NULL: /run/sockact, or $XDG_RUNTIME_DIR/sockact */
         enum log_target log_target;
         int log_level;
 };

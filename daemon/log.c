@@ -15,7 +15,7 @@ static const char *const log_target_names[_LOG_TARGET_MAX] = {
         [LOG_TARGET_STDERR] = "stderr",
 };
 
-static const char *const log_level_names[] = { "emerg", "alert", "crit", "err",
+static const char *const log_level_names[] = { "emerg",   "alert",  "crit", "err",
                                                "warning", "notice", "info", "debug" };
 
 int log_target_from_string(const char *s)
@@ -70,8 +70,8 @@ int log_unit_full(int level, const char *unit, int error, const char *format, ..
 
         if (log_target == LOG_TARGET_JOURNAL) {
                 if (unit)
-                        sd_journal_send("MESSAGE=%s: %s", unit, message, "PRIORITY=%i", level, "SOCKACT_UNIT=%s",
-                                        unit, NULL);
+                        sd_journal_send("MESSAGE=%s: %s", unit, message, "PRIORITY=%i", level,
+                                        "SOCKACT_UNIT=%s", unit, NULL);
                 else
                         sd_journal_send("MESSAGE=%s", message, "PRIORITY=%i", level, NULL);
         } else

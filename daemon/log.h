@@ -14,8 +14,8 @@ enum log_target {
         _LOG_TARGET_MAX,
 };
 
-int log_target_from_string(const char *s);         /* -EINVAL when unknown */
-int log_level_from_string(const char *s);          /* "debug"…"emerg" or 0…7; -EINVAL */
+int log_target_from_string(const char *s); /* -EINVAL when unknown */
+int log_level_from_string(const char *s);  /* "debug"…"emerg" or 0…7; -EINVAL */
 void log_setup(enum log_target target, int max_level);
 
 /* Logs and returns -|error| (or 0 when error is 0), so that callers can write

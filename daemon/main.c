@@ -24,7 +24,8 @@ static void help(void)
                "\n"
                "  -u, --unit-dir DIR      read units from DIR (repeatable; the first that has a name wins)\n"
                "  -r, --runtime-dir DIR   the control socket and runtime state go here\n"
-               "  -l, --log-level LEVEL   debug, info, notice, warning, err, crit, alert, emerg (default info)\n"
+               "  -l, --log-level LEVEL   debug, info, notice, warning, err, crit, alert, emerg (default "
+               "info)\n"
                "  -t, --log-target TARGET auto, journal or stderr (default auto)\n"
                "      --check PATH...     load and verify units (files or directories), touch nothing;\n"
                "                          exit 0 only if every unit loads\n"
@@ -72,7 +73,8 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, enum mod
                 case 't':
                         r = log_target_from_string(optarg);
                         if (r < 0) {
-                                fprintf(stderr, "sockactd: unknown log target \"%s\" (auto, journal, stderr)\n",
+                                fprintf(stderr,
+                                        "sockactd: unknown log target \"%s\" (auto, journal, stderr)\n",
                                         optarg);
                                 return -EINVAL;
                         }

@@ -12,7 +12,8 @@ static int load_options_init(struct load_options *o, struct specifier_context *c
         int r = specifier_context_from_system(ctx, storage);
 
         if (r < 0) {
-                fprintf(stderr, "sockactd: cannot read the system's identity for specifiers: %s\n", strerror(-r));
+                fprintf(stderr, "sockactd: cannot read the system's identity for specifiers: %s\n",
+                        strerror(-r));
                 return r;
         }
         *o = (struct load_options){ .specifiers = ctx, .ipv6_supported = address_ipv6_supported() };
@@ -105,7 +106,8 @@ static int dump_source(const char *path, char **ret_file, char **ret_name)
                 *ret_name = instance;
                 return *ret_file ? 0 : -ENOMEM;
         }
-        if (stat(path, &st) == 0 || !unit_name_is_instance(name) || unit_name_template(name, &template_name) < 0) {
+        if (stat(path, &st) == 0 || !unit_name_is_instance(name) ||
+            unit_name_template(name, &template_name) < 0) {
                 *ret_file = strdup(path);
                 *ret_name = TAKE_PTR(name);
                 return *ret_file ? 0 : -ENOMEM;

@@ -54,17 +54,20 @@ struct number_reasons {
 
 #define GENERIC_REASON "expected PORT, IPV4:PORT, [IPV6]:PORT, /path, @name or vsock:CID:PORT"
 #define DECIMAL_ONLY   " must be a decimal number without sign, spaces or leading zeros"
-static const struct number_reasons port_reasons = {"port" DECIMAL_ONLY, "port out of range"};
-static const struct number_reasons ifindex_reasons = {"interface index" DECIMAL_ONLY,
-                                                      "interface index out of range"};
-static const struct number_reasons vsock_cid_reasons = {"vsock CID" DECIMAL_ONLY, "vsock CID out of range"};
+static const struct number_reasons port_reasons = { "port" DECIMAL_ONLY, "port out of range" };
+static const struct number_reasons ifindex_reasons = { "interface index" DECIMAL_ONLY,
+                                                       "interface index out of range" };
+static const struct number_reasons vsock_cid_reasons = { "vsock CID" DECIMAL_ONLY,
+                                                         "vsock CID out of range" };
 static const struct number_reasons vsock_port_reasons = {
         "vsock port" DECIMAL_ONLY,
-        "vsock port out of range (4294967295 means any port and cannot be listened on)"};
+        "vsock port out of range (4294967295 means any port and cannot be listened on)"
+};
 static const struct number_reasons netlink_family_reasons = {
-        "netlink family must be a known name or a number", "netlink family out of range (at most 31)"};
-static const struct number_reasons netlink_group_reasons = {"netlink group" DECIMAL_ONLY,
-                                                            "netlink group out of range"};
+        "netlink family must be a known name or a number", "netlink family out of range (at most 31)"
+};
+static const struct number_reasons netlink_group_reasons = { "netlink group" DECIMAL_ONLY,
+                                                             "netlink group out of range" };
 
 static int fail(const char **ret_reason, const char *reason, int error)
 {
@@ -187,7 +190,7 @@ static int parse_interface(const char *name, uint32_t *ret, const char **ret_rea
 
 static int parse_unix(const char *s, struct socket_address *ret, const char **ret_reason)
 {
-        struct socket_address a = {.sockaddr.un.sun_family = AF_UNIX};
+        struct socket_address a = { .sockaddr.un.sun_family = AF_UNIX };
         size_t n = strlen(s);
 
         if (s[0] == '@') {
@@ -233,7 +236,7 @@ static int parse_vsock(const char *s, struct socket_address *ret, const char **r
                 return r;
 
         *ret = (struct socket_address){
-                .sockaddr.vm = {.svm_family = AF_VSOCK, .svm_cid = cid_number, .svm_port = port},
+                .sockaddr.vm = { .svm_family = AF_VSOCK, .svm_cid = cid_number, .svm_port = port },
                 .size = sizeof(struct sockaddr_vm),
         };
         return 0;
@@ -324,8 +327,9 @@ static int parse_inet(const char *s, bool ipv6_supported, struct socket_address 
                             -EINVAL);
 
         if (!colon && ipv6_supported) {
-                a.sockaddr.in6 = (struct sockaddr_in6){
-                        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT};
+                a.sockaddr.in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+                                                        .sin6_port = htons(port),
+                                                        .sin6_addr = IN6ADDR_ANY_INIT };
                 a.size = sizeof(struct sockaddr_in6);
         } else {
                 a.sockaddr.in.sin_family = AF_INET; /* sin_addr is INADDR_ANY (0) for a port only */
@@ -385,7 +389,7 @@ int address_parse_netlink(const char *s, struct socket_address *ret, const char 
         }
 
         *ret = (struct socket_address){
-                .sockaddr.nl = {.nl_family = AF_NETLINK, .nl_groups = groups},
+                .sockaddr.nl = { .nl_family = AF_NETLINK, .nl_groups = groups },
                 .size = sizeof(struct sockaddr_nl),
                 .protocol = (int) number,
         };

@@ -4,7 +4,8 @@
 
 #include "diag.h"
 
-int diag_addv(struct diag *d, const char *path, unsigned line, const char *prefix, const char *format, va_list ap)
+int diag_addv(struct diag *d, const char *path, unsigned line, const char *prefix, const char *format,
+              va_list ap)
 {
         _cleanup_free_ char *message = NULL;
         char *full;

@@ -84,7 +84,8 @@ int directive_parse_rlimit(const struct directive_call *call, const char *value,
                 return 0;
         }
         if (value_parse_rlimit(resource, value, &rl) < 0)
-                return directive_invalid(call, "limit", value, ": expected \"soft:hard\", one value or infinity");
+                return directive_invalid(call, "limit", value,
+                                         ": expected \"soft:hard\", one value or infinity");
         s->rlimits[resource] = rl;
         s->rlimit_set[resource] = true;
         return 0;
@@ -142,7 +143,7 @@ void directive_dump_environment(const struct directive *d, const struct unit *u,
         for (size_t i = 0; env && env[i]; i++) {
                 _cleanup_free_ char *quoted = NULL;
 
-                if (words_quote(env[i], &quoted) < 0)
+                if (words_quote(env[i], WORDS_UNQUOTE | WORDS_CUNESCAPE, &quoted) < 0)
                         return;
                 directive_dump_line(d, quoted, out);
         }
@@ -229,7 +230,8 @@ void directive_dump_working_directory(const struct directive *d, const struct un
                 directive_dump_line(d, "", out);
                 return;
         }
-        if (strdup_printf(&line, "%s%s", s->working_directory_missing_ok ? "-" : "", s->working_directory) == 0)
+        if (strdup_printf(&line, "%s%s", s->working_directory_missing_ok ? "-" : "", s->working_directory) ==
+            0)
                 directive_dump_line(d, line, out);
 }
 
@@ -315,7 +317,8 @@ int directive_parse_std_output(const struct directive_call *call, const char *va
                     startswith(value, "fd:"))
                         return std_refuse(call, value);
                 return directive_invalid(call, "value", value,
-                               ": expected inherit, null, journal, socket, file:PATH, append:PATH or truncate:PATH");
+                                         ": expected inherit, null, journal, socket, file:PATH, append:PATH "
+                                         "or truncate:PATH");
         }
         free(error ? s->std_error_path : s->std_output_path);
         *(error ? &s->std_error : &s->std_output) = o;
@@ -343,7 +346,8 @@ int directive_parse_timeout_both(const struct directive_call *call, const char *
         uint64_t v = 90 * USEC_PER_SEC;
 
         if (*value && value_parse_timespan(value, USEC_PER_SEC, &v) < 0)
-                return directive_invalid(call, "time span", value, ": expected e.g. \"90s\", \"5min\", \"infinity\"");
+                return directive_invalid(call, "time span", value,
+                                         ": expected e.g. \"90s\", \"5min\", \"infinity\"");
         s->timeout_start = s->timeout_stop = v;
         return 0;
 }

@@ -64,8 +64,9 @@ static int string_check(enum string_kind kind, char *s, const char **ret_reason)
                 return value_user_name_is_valid(s) ? 0 : -EINVAL;
         case STRING_INTERFACE:
                 *ret_reason = "not a valid network interface name";
-                return n > 0 && n < 16 && !streq(s, ".") && !streq(s, "..") && printable_ascii(s, "/:") ? 0
-                                                                                                    : -EINVAL;
+                return n > 0 && n < 16 && !streq(s, ".") && !streq(s, "..") && printable_ascii(s, "/:")
+                               ? 0
+                               : -EINVAL;
         case STRING_TCP_CONGESTION:
                 *ret_reason = "not a valid congestion control algorithm name";
                 return n > 0 && n < 16 && printable_ascii(s, "/") ? 0 : -EINVAL;
@@ -184,7 +185,8 @@ void directive_dump_strv(const struct directive *d, const struct unit *u, FILE *
         for (size_t i = 0; v && v[i]; i++) {
                 _cleanup_free_ char *quoted = NULL;
 
-                if (words_quote(v[i], &quoted) < 0 || strextend_printf(&line, "%s%s", i ? " " : "", quoted) < 0)
+                if (words_quote(v[i], WORDS_UNQUOTE, &quoted) < 0 ||
+                    strextend_printf(&line, "%s%s", i ? " " : "", quoted) < 0)
                         return;
         }
         directive_dump_line(d, line ? line : "", out);
@@ -242,7 +244,8 @@ int directive_parse_int(const struct directive_call *call, const char *value, vo
         }
         r = value_parse_int(value, &v);
         if (r < 0)
-                return directive_invalid(call, "number", value, "%s", r == -ERANGE ? ": out of range" : ": expected a whole number");
+                return directive_invalid(call, "number", value, "%s",
+                                         r == -ERANGE ? ": out of range" : ": expected a whole number");
         *FIELD(int) = v;
         return 0;
 }
@@ -310,7 +313,9 @@ int directive_parse_timespan(const struct directive_call *call, const char *valu
         r = value_parse_timespan(value, (uint64_t) call->directive->arg, &v);
         if (r < 0)
                 return directive_invalid(call, "time span", value, "%s",
-                               r == -ERANGE ? ": out of range" : ": expected e.g. \"90s\", \"5min 20s\", \"infinity\"");
+                                         r == -ERANGE
+                                                 ? ": out of range"
+                                                 : ": expected e.g. \"90s\", \"5min 20s\", \"infinity\"");
         *FIELD(uint64_t) = v;
         return 0;
 }
@@ -336,7 +341,8 @@ int directive_parse_size(const struct directive_call *call, const char *value, v
         if (r == 0 && v > INT_MAX)
                 r = -ERANGE; /* the kernel takes socket buffer and pipe sizes as int */
         if (r < 0)
-                return directive_invalid(call, "size", value, "%s", r == -ERANGE ? ": out of range" : ": expected e.g. \"64K\"");
+                return directive_invalid(call, "size", value, "%s",
+                                         r == -ERANGE ? ": out of range" : ": expected e.g. \"64K\"");
         *FIELD(uint64_t) = v;
         return 0;
 }
@@ -380,7 +386,8 @@ int directive_parse_signal(const struct directive_call *call, const char *value,
                 return 0;
         }
         if (value_parse_signal(value, &sig) < 0)
-                return directive_invalid(call, "signal", value, ": expected a name such as SIGTERM or a number");
+                return directive_invalid(call, "signal", value,
+                                         ": expected a name such as SIGTERM or a number");
         *FIELD(int) = sig;
         return 0;
 }
@@ -403,7 +410,7 @@ int directive_parse_ip_tos(const struct directive_call *call, const char *value,
         }
         if (value_parse_ip_tos(value, &tos) < 0)
                 return directive_invalid(call, "IP TOS", value,
-                               ": expected low-delay, throughput, reliability, low-cost or 0…255");
+                                         ": expected low-delay, throughput, reliability, low-cost or 0…255");
         *FIELD(int) = tos;
         return 0;
 }
@@ -452,7 +459,10 @@ int directive_parse_enum(const struct directive_call *call, const char *value, v
                 if (streq(e->refused[i], value))
                         return directive_error(call, "%s", e->refused[i + 1]);
         for (int i = 0; i < e->n; i++)
-                if (strextend_printf(&expected, "%s%s", i == 0 ? "" : i == e->n - 1 ? " or " : ", ",
+                if (strextend_printf(&expected, "%s%s",
+                                     i == 0          ? ""
+                                     : i == e->n - 1 ? " or "
+                                                     : ", ",
                                      e->names[i]) < 0)
                         return -ENOMEM;
         return directive_invalid(call, "value", value, ": expected %s", expected);
@@ -579,7 +589,8 @@ int directive_parse_message_queue(const struct directive_call *call, const char 
                 return 0;
         }
         if (value_parse_uint64(value, &v) < 0 || v > INT64_MAX)
-                return directive_invalid(call, "number", value, ": expected a positive number, or 0 for the kernel's default");
+                return directive_invalid(call, "number", value,
+                                         ": expected a positive number, or 0 for the kernel's default");
         *FIELD(int64_t) = (int64_t) v;
         return 0;
 }

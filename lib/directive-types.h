@@ -27,7 +27,7 @@ enum string_kind {
 #define DUMP_FIELD(type) ((type const *) ((const char *) u + d->offset))
 
 #define DIRECTIVE_TYPE(name)                                                                                \
-        int directive_parse_##name(const struct directive_call *call, const char *value, void *field);     \
+        int directive_parse_##name(const struct directive_call *call, const char *value, void *field);      \
         void directive_dump_##name(const struct directive *d, const struct unit *u, FILE *out)
 
 DIRECTIVE_TYPE(string);

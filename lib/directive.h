@@ -36,13 +36,13 @@ struct directive {
         const char *name;
         directive_parse_fn parse;
         directive_dump_fn dump;
-        size_t offset;               /* of the field within struct unit */
-        intptr_t arg;                /* parser-specific: a listen type, an RLIMIT_*, a bound */
-        const char *initial;         /* parsed into the field when a unit is created; NULL: unset */
-        const char *default_text;    /* the default as the man page says it, when not "initial" */
+        size_t offset;            /* of the field within struct unit */
+        intptr_t arg;             /* parser-specific: a listen type, an RLIMIT_*, a bound */
+        const char *initial;      /* parsed into the field when a unit is created; NULL: unset */
+        const char *default_text; /* the default as the man page says it, when not "initial" */
         unsigned flags;
-        const char *summary;         /* one line for the man page */
-        const char *differs;         /* where sockact differs from systemd, for the man page */
+        const char *summary; /* one line for the man page */
+        const char *differs; /* where sockact differs from systemd, for the man page */
 };
 
 extern const struct directive directive_table[];
@@ -78,8 +78,8 @@ int directive_error(const struct directive_call *call, const char *format, ...) 
 /* The same, as "Name=: invalid WHAT "VALUE"" followed by the formatted rest of the sentence;
  * a value longer than DIRECTIVE_ECHO_MAX bytes is cut in the message. */
 #define DIRECTIVE_ECHO_MAX 200
-int directive_invalid(const struct directive_call *call, const char *what, const char *value, const char *format,
-                      ...) _printf_(4, 5);
+int directive_invalid(const struct directive_call *call, const char *what, const char *value,
+                      const char *format, ...) _printf_(4, 5);
 
 /* Splits the value into words (words_next() with flags) and expands specifiers in each, as
  * systemd does for list directives: quotes first, then specifiers. Reports its own error. */

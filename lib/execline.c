@@ -1,80 +1,28 @@
 /* Exec*= command lines as systemd 252 reads them (config_parse_exec(), extract_first_word() with
  * EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE, replace_env_argv()), and the writer that turns a command back into
- * that syntax. Pure string work: no logging, no state, no fixed-size buffers, so a value of any length
- * parses. Invariant: execline_parse() appends all of a value's commands or none of them, and
- * execline_format() writes text that execline_parse() reads back to the same command. */
+ * that syntax. Words are split, unescaped and escaped by words.c; this file adds the prefixes, ";" and
+ * "\;", the path checks, specifiers and $VAR. Pure string work: no logging, no state, no fixed-size
+ * buffers, so a value of any length parses. Invariant: execline_parse() appends all of a value's commands or
+ * none of them, and execline_format() writes text that execline_parse() reads back to the same command. */
 #include <errno.h>
 #include <limits.h>
-#include <stdint.h>
 
 #include "execline.h"
 #include "util.h"
+#include "words.h"
 
 #define EXEC_PRIVILEGE_PREFIXES (EXEC_PRIVILEGED | EXEC_NO_SETUID | EXEC_AMBIENT_MAGIC)
+/* As config_parse_exec() reads a command line: EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE, strict. */
+#define EXECLINE_WORDS (WORDS_UNQUOTE | WORDS_CUNESCAPE)
 
 /* "!!" before "!": the longer prefix is tried first. */
 static const struct {
         const char *text;
         unsigned flag;
 } execline_prefixes[] = {
-        {"-", EXEC_IGNORE_FAILURE}, {"@", EXEC_SEPARATE_ARGV0}, {":", EXEC_NO_ENV_EXPAND},
-        {"+", EXEC_PRIVILEGED},     {"!!", EXEC_AMBIENT_MAGIC}, {"!", EXEC_NO_SETUID},
+        { "-", EXEC_IGNORE_FAILURE }, { "@", EXEC_SEPARATE_ARGV0 }, { ":", EXEC_NO_ENV_EXPAND },
+        { "+", EXEC_PRIVILEGED },     { "!!", EXEC_AMBIENT_MAGIC }, { "!", EXEC_NO_SETUID },
 };
-
-struct execline_buf {
-        char *data;
-        size_t len, allocated;
-};
-
-static void execline_buf_done(struct execline_buf *b)
-{
-        free(b->data);
-}
-
-/* Appends n bytes and keeps the buffer NUL-terminated (and allocated, even for n == 0). */
-static int execline_buf_put(struct execline_buf *b, const char *s, size_t n)
-{
-        if (b->len + n + 1 > b->allocated) {
-                size_t want = (b->len + n + 1) * 2;
-                char *grown = realloc(b->data, want);
-
-                if (!grown)
-                        return -ENOMEM;
-                b->data = grown;
-                b->allocated = want;
-        }
-        memcpy(b->data + b->len, s, n);
-        b->len += n;
-        b->data[b->len] = 0;
-        return 0;
-}
-
-static int execline_buf_put_utf8(struct execline_buf *b, uint32_t u)
-{
-        char s[4];
-        size_t n;
-
-        if (u < 0x80) {
-                s[0] = (char) u;
-                n = 1;
-        } else if (u < 0x800) {
-                s[0] = (char) (0xC0 | (u >> 6));
-                s[1] = (char) (0x80 | (u & 0x3F));
-                n = 2;
-        } else if (u < 0x10000) {
-                s[0] = (char) (0xE0 | (u >> 12));
-                s[1] = (char) (0x80 | ((u >> 6) & 0x3F));
-                s[2] = (char) (0x80 | (u & 0x3F));
-                n = 3;
-        } else {
-                s[0] = (char) (0xF0 | (u >> 18));
-                s[1] = (char) (0x80 | ((u >> 12) & 0x3F));
-                s[2] = (char) (0x80 | ((u >> 6) & 0x3F));
-                s[3] = (char) (0x80 | (u & 0x3F));
-                n = 4;
-        }
-        return execline_buf_put(b, s, n);
-}
 
 static int execline_oom(const char **ret_reason)
 {
@@ -91,133 +39,6 @@ static int execline_invalid(const char **ret_reason, const char *reason)
 static bool execline_is_word_end(char c)
 {
         return c == 0 || strchr(WHITESPACE, c);
-}
-
-static int execline_digit(char c, unsigned base)
-{
-        int d = -1;
-
-        if (c >= '0' && c <= '9')
-                d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-                d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-                d = c - 'A' + 10;
-        return d >= 0 && (unsigned) d < base ? d : -1;
-}
-
-/* As systemd's unichar_is_valid(): no surrogates, no noncharacters, nothing above U+10FFFF. */
-static bool execline_unichar_is_valid(uint32_t u)
-{
-        return u < 0x110000 && (u & 0xFFFFF800) != 0xD800 && !(u >= 0xFDD0 && u <= 0xFDEF) &&
-               (u & 0xFFFE) != 0xFFFE;
-}
-
-/* One C escape as cunescape_one() reads it; s points after the backslash and is not at the end.
- * Returns the number of characters consumed. \xNN and \NNN give that byte, \uNNNN and \UNNNNNNNN UTF-8. */
-static int execline_unescape_one(const char *s, struct execline_buf *out, const char **ret_reason)
-{
-        static const char simple[] = "abfnrtv\\\"'s", simple_value[] = "\a\b\f\n\r\t\v\\\"' ";
-        const char *hit = strchr(simple, *s);
-        unsigned base = 16, digits, start = 1;
-        bool byte = false;
-        uint32_t u = 0;
-
-        if (hit) {
-                if (execline_buf_put(out, &simple_value[hit - simple], 1) < 0)
-                        return execline_oom(ret_reason);
-                return 1;
-        }
-
-        if (*s == 'x') {
-                digits = 2;
-                byte = true;
-        } else if (*s == 'u')
-                digits = 4;
-        else if (*s == 'U')
-                digits = 8;
-        else if (*s >= '0' && *s <= '7') {
-                base = 8;
-                digits = 3;
-                start = 0;
-                byte = true;
-        } else
-                return execline_invalid(ret_reason, "invalid escape sequence");
-
-        for (unsigned i = start; i < start + digits; i++) {
-                int d = execline_digit(s[i], base); /* stops at the terminating NUL */
-
-                if (d < 0)
-                        return execline_invalid(ret_reason, "invalid escape sequence");
-                u = u * base + (unsigned) d;
-        }
-        if (u == 0)
-                return execline_invalid(ret_reason, "escape sequence for a NUL byte");
-        if (byte ? u > 0xFF : !execline_unichar_is_valid(u))
-                return execline_invalid(ret_reason, "invalid escape sequence");
-
-        char c = (char) u;
-
-        if ((byte ? execline_buf_put(out, &c, 1) : execline_buf_put_utf8(out, u)) < 0)
-                return execline_oom(ret_reason);
-        return (int) (start + digits);
-}
-
-/* Reads the word at *p as extract_first_word() does with EXTRACT_UNQUOTE and either EXTRACT_CUNESCAPE
- * (command lines: strict) or, when relax, EXTRACT_RELAX without C escapes (the value of a "$NAME" word:
- * "\c" is "c", an unbalanced quote or a trailing backslash ends the word). Quotes may open and close
- * anywhere in a word; a backslash escapes inside both kinds of quotes. Leaves *p at the next word.
- * Returns 1 and the word, 0 when no word is left, or a negative errno and a reason. */
-static int execline_next_word(const char **p, bool relax, char **ret, const char **ret_reason)
-{
-        _cleanup_(execline_buf_done) struct execline_buf word = {};
-        const char *s = *p + strspn(*p, WHITESPACE);
-        char quote = 0;
-        int r;
-
-        if (!*s) {
-                *p = s;
-                return 0;
-        }
-        if (execline_buf_put(&word, "", 0) < 0) /* "" is a word too */
-                return execline_oom(ret_reason);
-
-        for (;;) {
-                if (!*s) {
-                        if (quote && !relax)
-                                return execline_invalid(ret_reason, "unbalanced quotes");
-                        break;
-                }
-                if (!quote && strchr(WHITESPACE, *s))
-                        break;
-
-                if (*s == '\\') {
-                        s++;
-                        if (!*s) {
-                                if (relax)
-                                        break;
-                                return execline_invalid(ret_reason,
-                                                        quote ? "unbalanced quotes" : "trailing backslash");
-                        }
-                        if (relax)
-                                r = execline_buf_put(&word, s++, 1) < 0 ? execline_oom(ret_reason) : 0;
-                        else {
-                                r = execline_unescape_one(s, &word, ret_reason);
-                                if (r > 0)
-                                        s += r;
-                        }
-                        if (r < 0)
-                                return r;
-                } else if (quote ? *s == quote : *s == '"' || *s == '\'') {
-                        quote = quote ? 0 : *s;
-                        s++;
-                } else if (execline_buf_put(&word, s++, 1) < 0)
-                        return execline_oom(ret_reason);
-        }
-
-        *p = s + strspn(s, WHITESPACE);
-        *ret = TAKE_PTR(word.data);
-        return 1;
 }
 
 /* Reads the prefixes at the start of the (unquoted) first word. Returns how many characters they take. */
@@ -351,7 +172,7 @@ static int execline_parse_command(const char **p, execline_expand_fn expand, voi
         /* The first word is compared after unquoting: a lone ";" there (even a quoted one) separates an
          * empty command, as in systemd. */
         for (;;) {
-                r = execline_next_word(p, false, &first, ret_reason);
+                r = words_next(p, EXECLINE_WORDS, &first, ret_reason);
                 if (r <= 0)
                         return r;
                 if (!streq(first, ";"))
@@ -394,7 +215,7 @@ static int execline_parse_command(const char **p, execline_expand_fn expand, voi
                         continue;
                 }
 
-                r = execline_next_word(p, false, &word, ret_reason);
+                r = words_next(p, EXECLINE_WORDS, &word, ret_reason);
                 if (r < 0)
                         return r;
                 r = execline_expand_specifiers(expand, userdata, word, &expanded, ret_reason);
@@ -408,7 +229,7 @@ static int execline_parse_command(const char **p, execline_expand_fn expand, voi
         if (!argv[0])
                 return execline_invalid(ret_reason, "@ requires an argv[0] after the executable path");
 
-        *ret = (struct exec_command){.path = TAKE_PTR(path), .argv = TAKE_PTR(argv), .flags = flags};
+        *ret = (struct exec_command){ .path = TAKE_PTR(path), .argv = TAKE_PTR(argv), .flags = flags };
         return 1;
 }
 
@@ -472,25 +293,25 @@ static const char *execline_env_get(char *const *env, const char *name, size_t n
  * "${NAME:…" and an unterminated "${" are left as written. */
 static int execline_replace_env(const char *word, char *const *env, char **ret)
 {
-        _cleanup_(execline_buf_done) struct execline_buf out = {};
+        _cleanup_(strbuf_done) struct strbuf out = {};
         const char *s = word;
-        int r = execline_buf_put(&out, "", 0);
+        int r = strbuf_put(&out, "", 0);
 
         while (r >= 0 && *s) {
                 size_t n = strcspn(s, "$");
 
                 if (n > 0) { /* plain text up to the next "$" */
-                        r = execline_buf_put(&out, s, n);
+                        r = strbuf_put(&out, s, n);
                         s += n;
                         continue;
                 }
                 if (s[1] == '$') {
-                        r = execline_buf_put(&out, "$", 1);
+                        r = strbuf_put(&out, "$", 1);
                         s += 2;
                         continue;
                 }
                 if (s[1] != '{') { /* "$NAME" inside a word, or a "$" at the end */
-                        r = execline_buf_put(&out, s, 1);
+                        r = strbuf_put(&out, s, 1);
                         s++;
                         continue;
                 }
@@ -499,11 +320,11 @@ static int execline_replace_env(const char *word, char *const *env, char **ret)
                 if (s[2 + n] == '}') {
                         const char *value = execline_env_get(env, s + 2, n);
 
-                        r = execline_buf_put(&out, value ? value : "", value ? strlen(value) : 0);
+                        r = strbuf_put(&out, value ? value : "", value ? strlen(value) : 0);
                         s += 2 + n + 1;
                 } else { /* "${NAME:" is kept and reading goes on after it; an unterminated "${" is kept */
                         n = 2 + n + (s[2 + n] == ':');
-                        r = execline_buf_put(&out, s, n);
+                        r = strbuf_put(&out, s, n);
                         s += n;
                 }
         }
@@ -537,7 +358,7 @@ int execline_expand_env(const struct exec_command *c, char *const *env, char ***
                         const char *value = execline_env_get(env, w + 1, strlen(w + 1));
 
                         while (value) {
-                                r = execline_next_word(&value, true, &word, &reason);
+                                r = words_next(&value, WORDS_UNQUOTE | WORDS_RELAX, &word, &reason);
                                 if (r < 0)
                                         return r;
                                 if (r == 0)
@@ -560,13 +381,12 @@ int execline_expand_env(const struct exec_command *c, char *const *env, char ***
 }
 
 /* Writes one word so that the reader gives it back: double quotes when it is empty or holds a space,
- * a backslash before quotes and backslashes, C escapes for control characters (and for bytes >= 0x80
- * when the word is not valid UTF-8), "%%" for "%", and "\;" for an argument that is exactly ";". */
+ * words_escape_char() with a backslash before either quote too (and \xNN for bytes >= 0x80 when the word
+ * is not valid UTF-8), "%%" for "%", and "\;" for an argument that is exactly ";". */
 static void execline_format_word(const char *word, bool argument, FILE *out)
 {
-        static const char controls[] = "\a\b\t\n\v\f\r", control_names[] = "abtnvfr";
         bool quote = isempty(word) || strchr(word, ' ');
-        bool utf8 = utf8_is_valid(word);
+        bool escape_high = !utf8_is_valid(word);
 
         if (argument && streq(word, ";")) {
                 fputs("\\;", out);
@@ -575,19 +395,13 @@ static void execline_format_word(const char *word, bool argument, FILE *out)
 
         if (quote)
                 fputc('"', out);
-        for (const unsigned char *s = (const unsigned char *) word; *s; s++) {
-                const char *control = strchr(controls, *s);
+        for (const char *s = word; *s; s++) {
+                char buf[4];
 
                 if (*s == '%')
                         fputs("%%", out);
-                else if (strchr("\"'\\", *s))
-                        fprintf(out, "\\%c", *s);
-                else if (control)
-                        fprintf(out, "\\%c", control_names[control - controls]);
-                else if (*s < ' ' || *s == 0x7F || (*s >= 0x80 && !utf8))
-                        fprintf(out, "\\x%02x", *s);
                 else
-                        fputc(*s, out);
+                        fwrite(buf, 1, words_escape_char(*s, "\"'", escape_high, buf), out);
         }
         if (quote)
                 fputc('"', out);

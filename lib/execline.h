@@ -12,15 +12,15 @@
 enum exec_flags {
         EXEC_IGNORE_FAILURE = 1 << 0, /* "-": a failure (or a missing binary) does not fail the unit */
         EXEC_SEPARATE_ARGV0 = 1 << 1, /* "@": the second word is argv[0] */
-        EXEC_NO_ENV_EXPAND  = 1 << 2, /* ":": no $VAR expansion */
-        EXEC_PRIVILEGED     = 1 << 3, /* "+": run with full privileges (no User=, Group=, …) */
-        EXEC_NO_SETUID      = 1 << 4, /* "!": like "+" for credentials only */
-        EXEC_AMBIENT_MAGIC  = 1 << 5, /* "!!": as "!" on kernels without ambient capabilities */
+        EXEC_NO_ENV_EXPAND = 1 << 2,  /* ":": no $VAR expansion */
+        EXEC_PRIVILEGED = 1 << 3,     /* "+": run with full privileges (no User=, Group=, …) */
+        EXEC_NO_SETUID = 1 << 4,      /* "!": like "+" for credentials only */
+        EXEC_AMBIENT_MAGIC = 1 << 5,  /* "!!": as "!" on kernels without ambient capabilities */
 };
 
 struct exec_command {
-        char *path;   /* what to execute: absolute, or a plain name looked up in PATH at spawn */
-        char **argv;  /* argv[0] is path unless "@" gave another */
+        char *path;  /* what to execute: absolute, or a plain name looked up in PATH at spawn */
+        char **argv; /* argv[0] is path unless "@" gave another */
         unsigned flags;
 };
 

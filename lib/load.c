@@ -59,10 +59,11 @@ static int unknown_directive(const struct directive_call *call, const char *sect
         int r;
 
         if (directive_is_refused_systemd(key))
-                r = diag_add(call->diag, call->path, call->line,
-                             "Unsupported directive '%s' in section [%s]: sockact cannot apply it, and does not "
-                             "run the unit without it",
-                             key, section);
+                r = diag_add(
+                        call->diag, call->path, call->line,
+                        "Unsupported directive '%s' in section [%s]: sockact cannot apply it, and does not "
+                        "run the unit without it",
+                        key, section);
         else
                 r = diag_add(call->diag, call->path, call->line,
                              "Unknown or unsupported directive '%s' in section [%s]", key, section);
@@ -86,8 +87,9 @@ static int check_section(const struct unitfile *file, size_t i, enum unit_type t
         return r < 0 ? r : -EINVAL;
 }
 
-static int apply_assignment(struct unit *u, const struct unitfile_assignment *a, const struct load_options *o,
-                            const struct specifier_context *specifiers, struct diag *diag, const char *path)
+static int apply_assignment(struct unit *u, const struct unitfile_assignment *a,
+                            const struct load_options *o, const struct specifier_context *specifiers,
+                            struct diag *diag, const char *path)
 {
         struct directive_call call = {
                 .unit = u,
@@ -148,9 +150,10 @@ static void unit_complete(struct unit *u)
         if (se->timeout_stop == 0)
                 se->timeout_stop = USEC_INFINITY;
         if (!configured(u, "Service", "NotifyAccess"))
-                se->notify_access = se->type == SERVICE_NOTIFY || se->watchdog_sec > 0 || se->fd_store_max > 0
-                                            ? NOTIFY_MAIN
-                                            : NOTIFY_NONE;
+                se->notify_access =
+                        se->type == SERVICE_NOTIFY || se->watchdog_sec > 0 || se->fd_store_max > 0
+                                ? NOTIFY_MAIN
+                                : NOTIFY_NONE;
         if (!configured(u, "Service", "StandardOutput"))
                 se->std_output = se->std_input == STD_INPUT_SOCKET ? STD_OUTPUT_INHERIT : STD_OUTPUT_JOURNAL;
 }
@@ -165,7 +168,8 @@ int unit_load_from(const struct unitfile *file, const char *name, const struct l
         int r;
 
         if (type == _UNIT_TYPE_INVALID) {
-                r = diag_add(diag, file->path, 0, "\"%s\" is not a valid .socket or .service unit name", name);
+                r = diag_add(diag, file->path, 0, "\"%s\" is not a valid .socket or .service unit name",
+                             name);
                 return r < 0 ? r : -EINVAL;
         }
         r = unit_new(name, file->path, type, &u);
@@ -181,7 +185,8 @@ int unit_load_from(const struct unitfile *file, const char *name, const struct l
         for (size_t i = 0; i <= file->n_assignments && r != -ENOMEM; i++) {
                 unsigned line = i < file->n_assignments ? file->assignments[i].line : UINT_MAX;
 
-                for (; file->sections[section] && file->section_lines[section] < line && r != -ENOMEM; section++)
+                for (; file->sections[section] && file->section_lines[section] < line && r != -ENOMEM;
+                     section++)
                         r = check_section(file, section, type, diag);
                 if (i < file->n_assignments && r != -ENOMEM)
                         r = apply_assignment(u, &file->assignments[i], o, o->specifiers ? &specifiers : NULL,

@@ -10,7 +10,7 @@
 #include "unitfile.h"
 
 #define UNIT_TEMPLATE_CHECK_INSTANCE "instance" /* the instance a template is checked with */
-#define UNIT_SET_MAX 65536                      /* units in one set */
+#define UNIT_SET_MAX                 65536      /* units in one set */
 
 struct load_options {
         const struct specifier_context *specifiers; /* the system half; unit_name is set per unit */

@@ -7,7 +7,8 @@
 #include "path.h"
 
 /* Calls back for each component of path ("//" and "." skipped); stops at a nonzero return. */
-static int path_components(const char *path, int (*f)(const char *c, size_t n, void *userdata), void *userdata)
+static int path_components(const char *path, int (*f)(const char *c, size_t n, void *userdata),
+                           void *userdata)
 {
         for (const char *p = path; *p;) {
                 size_t n = strcspn(p, "/");

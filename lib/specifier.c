@@ -23,28 +23,11 @@
 /* systemd 252 specifiers that sockact does not provide. */
 #define SPECIFIERS_UNSUPPORTED "aABcdDMoqrRsTVwWyY"
 
-struct expansion {
-        char *buf;
-        size_t len, allocated;
-};
-
-static int specifier_append(struct expansion *out, const char *s, size_t n)
+static int specifier_append(struct strbuf *out, const char *s, size_t n)
 {
         if (n > SPECIFIER_EXPANDED_MAX - out->len)
                 return -E2BIG;
-        if (out->len + n + 1 > out->allocated) {
-                size_t allocated = (out->len + n + 1) * 2;
-                char *grown = realloc(out->buf, allocated);
-
-                if (!grown)
-                        return -ENOMEM;
-                out->buf = grown;
-                out->allocated = allocated;
-        }
-        memcpy(out->buf + out->len, s, n);
-        out->len += n;
-        out->buf[out->len] = '\0';
-        return 0;
+        return strbuf_put(out, s, n);
 }
 
 /* The part of the unit name a specifier shows, and how it undoes the escaping. */
@@ -65,8 +48,8 @@ enum name_unescape {
 
 struct specifier {
         char letter;
-        int (*expand)(const struct specifier *spec, const struct specifier_context *ctx,
-                      struct expansion *out, const char **ret_reason);
+        int (*expand)(const struct specifier *spec, const struct specifier_context *ctx, struct strbuf *out,
+                      const char **ret_reason);
         size_t field; /* offsetof() the context string shown by specifier_field() */
         enum name_part part;
         enum name_unescape unescape;
@@ -74,7 +57,7 @@ struct specifier {
 };
 
 static int specifier_field(const struct specifier *spec, const struct specifier_context *ctx,
-                           struct expansion *out, const char **ret_reason)
+                           struct strbuf *out, const char **ret_reason)
 {
         const char *value = *(const char *const *) ((const char *) ctx + spec->field);
 
@@ -86,7 +69,7 @@ static int specifier_field(const struct specifier *spec, const struct specifier_
 }
 
 static int specifier_short_host_name(const struct specifier *spec, const struct specifier_context *ctx,
-                                     struct expansion *out, const char **ret_reason)
+                                     struct strbuf *out, const char **ret_reason)
 {
         if (!ctx->host_name) {
                 *ret_reason = spec->missing;
@@ -95,7 +78,7 @@ static int specifier_short_host_name(const struct specifier *spec, const struct 
         return specifier_append(out, ctx->host_name, strcspn(ctx->host_name, "."));
 }
 
-static int specifier_number(struct expansion *out, unsigned long n)
+static int specifier_number(struct strbuf *out, unsigned long n)
 {
         char text[24];
 
@@ -103,7 +86,7 @@ static int specifier_number(struct expansion *out, unsigned long n)
 }
 
 static int specifier_uid(const struct specifier *spec, const struct specifier_context *ctx,
-                         struct expansion *out, const char **ret_reason)
+                         struct strbuf *out, const char **ret_reason)
 {
         (void) spec;
         (void) ret_reason;
@@ -111,7 +94,7 @@ static int specifier_uid(const struct specifier *spec, const struct specifier_co
 }
 
 static int specifier_gid(const struct specifier *spec, const struct specifier_context *ctx,
-                         struct expansion *out, const char **ret_reason)
+                         struct strbuf *out, const char **ret_reason)
 {
         (void) spec;
         (void) ret_reason;
@@ -119,7 +102,7 @@ static int specifier_gid(const struct specifier *spec, const struct specifier_co
 }
 
 static int specifier_name(const struct specifier *spec, const struct specifier_context *ctx,
-                          struct expansion *out, const char **ret_reason)
+                          struct strbuf *out, const char **ret_reason)
 {
         _cleanup_free_ char *escaped = NULL, *unescaped = NULL;
         const char *name = ctx->unit_name, *at, *dot, *end, *text = NULL;
@@ -207,17 +190,17 @@ static const struct specifier specifier_table[] = {
         FIELD('E', config_root, "%E: configuration directory root"),
         FIELD('h', home, "%h: home directory"),
         FIELD('u', user_name, "%u: user name"),
-        {'U', specifier_uid, 0, 0, 0, NULL},
+        { 'U', specifier_uid, 0, 0, 0, NULL },
         FIELD('g', group_name, "%g: group name"),
-        {'G', specifier_gid, 0, 0, 0, NULL},
+        { 'G', specifier_gid, 0, 0, 0, NULL },
         FIELD('H', host_name, "%H: host name"),
-        {'l', specifier_short_host_name, 0, 0, 0, "%l: host name is not available"},
+        { 'l', specifier_short_host_name, 0, 0, 0, "%l: host name is not available" },
         FIELD('m', machine_id, "%m: machine ID"),
         FIELD('b', boot_id, "%b: boot ID"),
         FIELD('v', kernel_release, "%v: kernel release"),
 };
 
-static int specifier_expand_one(char letter, const struct specifier_context *ctx, struct expansion *out,
+static int specifier_expand_one(char letter, const struct specifier_context *ctx, struct strbuf *out,
                                 const char **ret_reason)
 {
         if (letter == '\0') {
@@ -236,7 +219,7 @@ static int specifier_expand_one(char letter, const struct specifier_context *ctx
 
 int specifier_expand(const char *s, const struct specifier_context *ctx, char **ret, const char **ret_reason)
 {
-        struct expansion out = {0};
+        struct strbuf out = { 0 };
         const char *reason = NULL;
         int r;
 
@@ -255,12 +238,12 @@ int specifier_expand(const char *s, const struct specifier_context *ctx, char **
                 r = -EBADMSG;
         }
         if (r < 0) {
-                free(out.buf);
+                free(out.data);
                 if (r == -EBADMSG && ret_reason)
                         *ret_reason = reason;
                 return r;
         }
-        *ret = out.buf;
+        *ret = out.data;
         return 0;
 }
 
@@ -419,9 +402,9 @@ static void specifier_storage_move(struct specifier_context *s, const struct spe
 
 int specifier_context_from_system(struct specifier_context *ctx, struct specifier_storage *storage)
 {
-        struct specifier_context s = {.unit_name = ctx->unit_name, .uid = geteuid(), .gid = getegid()};
+        struct specifier_context s = { .unit_name = ctx->unit_name, .uid = geteuid(), .gid = getegid() };
         struct specifier_storage scratch;
-        struct storage_cursor c = {.storage = &scratch};
+        struct storage_cursor c = { .storage = &scratch };
         char host[HOST_NAME_MAX + 1] = "";
         struct utsname uts;
         int r;

@@ -9,20 +9,20 @@
 #include <sys/types.h>
 
 struct specifier_context {
-        const char *unit_name;    /* %n; %N %p %P %i %I %j %J %f derive from it */
-        const char *runtime_root; /* %t */
-        const char *state_root;   /* %S */
-        const char *cache_root;   /* %C */
-        const char *log_root;     /* %L */
-        const char *config_root;  /* %E */
-        const char *user_name;    /* %u: the user sockactd runs as */
-        uid_t uid;                /* %U */
-        const char *group_name;   /* %g */
-        gid_t gid;                /* %G */
-        const char *home;         /* %h */
-        const char *host_name;    /* %H; %l is its first label */
-        const char *machine_id;   /* %m: 32 hex digits */
-        const char *boot_id;      /* %b: 32 hex digits */
+        const char *unit_name;      /* %n; %N %p %P %i %I %j %J %f derive from it */
+        const char *runtime_root;   /* %t */
+        const char *state_root;     /* %S */
+        const char *cache_root;     /* %C */
+        const char *log_root;       /* %L */
+        const char *config_root;    /* %E */
+        const char *user_name;      /* %u: the user sockactd runs as */
+        uid_t uid;                  /* %U */
+        const char *group_name;     /* %g */
+        gid_t gid;                  /* %G */
+        const char *home;           /* %h */
+        const char *host_name;      /* %H; %l is its first label */
+        const char *machine_id;     /* %m: 32 hex digits */
+        const char *boot_id;        /* %b: 32 hex digits */
         const char *kernel_release; /* %v */
 };
 
@@ -34,7 +34,8 @@ struct specifier_context {
  * "%" are refused instead of copied. As in systemd, %i %I %j %J may expand to "" (%i and %I for a plain
  * name), %f is %i as a path ("/" + unit_name_path_unescape()), or %p as one for a plain name, and the
  * result is at most 1 MiB (systemd's LONG_LINE_MAX). */
-int specifier_expand(const char *s, const struct specifier_context *ctx, char **ret, const char **ret_reason);
+int specifier_expand(const char *s, const struct specifier_context *ctx, char **ret,
+                     const char **ret_reason);
 
 /* Fills the system half of a context for geteuid()/getegid(), leaving ctx->unit_name alone:
  * %u %g from NSS ("root" for 0 without asking it; the number when there is no entry), %h from an

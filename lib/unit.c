@@ -64,9 +64,12 @@ static const char *const service_type_table[_SERVICE_TYPE_MAX] = {
 };
 STRING_TABLE_LOOKUP(service_type, enum service_type, service_type_table)
 static const char *const service_type_refused[] = {
-        "dbus", "Type=dbus needs D-Bus name tracking, which sockact does not have",
-        "idle", "Type=idle orders against systemd's job queue, which sockact does not have",
-        "notify-reload", "Type=notify-reload is not supported; use Type=notify with ExecReload=",
+        "dbus",
+        "Type=dbus needs D-Bus name tracking, which sockact does not have",
+        "idle",
+        "Type=idle orders against systemd's job queue, which sockact does not have",
+        "notify-reload",
+        "Type=notify-reload is not supported; use Type=notify with ExecReload=",
         NULL,
 };
 ENUM_NAMES(service_type, service_type_table, .refused = service_type_refused);
@@ -90,7 +93,9 @@ static const char *const kill_mode_table[_KILL_MODE_MAX] = {
 };
 STRING_TABLE_LOOKUP(kill_mode, enum kill_mode, kill_mode_table)
 static const char *const kill_mode_refused[] = {
-        "none", "KillMode=none leaves processes behind after a stop, and sockact refuses it", NULL,
+        "none",
+        "KillMode=none leaves processes behind after a stop, and sockact refuses it",
+        NULL,
 };
 ENUM_NAMES(kill_mode, kill_mode_table, .refused = kill_mode_refused);
 
@@ -111,8 +116,8 @@ static const char *const std_input_table[_STD_INPUT_MAX] = {
 STRING_TABLE_LOOKUP(std_input, enum std_input, std_input_table)
 
 static const char *const std_output_table[_STD_OUTPUT_MAX] = {
-        [STD_OUTPUT_INHERIT] = "inherit", [STD_OUTPUT_NULL] = "null",     [STD_OUTPUT_JOURNAL] = "journal",
-        [STD_OUTPUT_SOCKET] = "socket",   [STD_OUTPUT_FILE] = "file",     [STD_OUTPUT_APPEND] = "append",
+        [STD_OUTPUT_INHERIT] = "inherit",   [STD_OUTPUT_NULL] = "null", [STD_OUTPUT_JOURNAL] = "journal",
+        [STD_OUTPUT_SOCKET] = "socket",     [STD_OUTPUT_FILE] = "file", [STD_OUTPUT_APPEND] = "append",
         [STD_OUTPUT_TRUNCATE] = "truncate",
 };
 STRING_TABLE_LOOKUP(std_output, enum std_output, std_output_table)

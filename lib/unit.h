@@ -137,13 +137,13 @@ struct socket_config {
         uint64_t keep_alive_interval; /* usec, 0: kernel default */
         unsigned keep_alive_probes;   /* 0: kernel default */
         bool no_delay;
-        int priority;                 /* UNIT_UNSET or 0…6 */
-        uint64_t defer_accept;        /* usec */
-        uint64_t receive_buffer;      /* 0: kernel default */
-        uint64_t send_buffer;         /* 0: kernel default */
-        int ip_tos;                   /* UNIT_UNSET or 0…255 */
-        int ip_ttl;                   /* UNIT_UNSET or 1…255 */
-        int mark;                     /* UNIT_UNSET or a fwmark */
+        int priority;            /* UNIT_UNSET or 0…6 */
+        uint64_t defer_accept;   /* usec */
+        uint64_t receive_buffer; /* 0: kernel default */
+        uint64_t send_buffer;    /* 0: kernel default */
+        int ip_tos;              /* UNIT_UNSET or 0…255 */
+        int ip_ttl;              /* UNIT_UNSET or 1…255 */
+        int mark;                /* UNIT_UNSET or a fwmark */
         bool reuse_port;
         bool free_bind;
         bool transparent;
@@ -154,18 +154,18 @@ struct socket_config {
         enum timestamping timestamping;
         char *tcp_congestion;
         struct exec_list exec_start_pre, exec_start_post, exec_stop_pre, exec_stop_post;
-        uint64_t timeout;             /* usec, for the Exec*= commands above */
+        uint64_t timeout; /* usec, for the Exec*= commands above */
         char **symlinks;
-        char *fd_name;                /* NULL: the unit's name */
+        char *fd_name; /* NULL: the unit's name */
         bool remove_on_stop;
-        char *service;                /* Service=, NULL: same name as the socket */
+        char *service; /* Service=, NULL: same name as the socket */
         uint64_t trigger_limit_interval;
         unsigned trigger_limit_burst; /* 0 before completion: 20, or 200 with Accept=yes */
         uint64_t poll_limit_interval;
         unsigned poll_limit_burst;
-        uint64_t pipe_size;           /* 0: kernel default */
-        int64_t mq_max_messages;      /* 0: kernel default */
-        int64_t mq_message_size;      /* 0: kernel default */
+        uint64_t pipe_size;      /* 0: kernel default */
+        int64_t mq_max_messages; /* 0: kernel default */
+        int64_t mq_message_size; /* 0: kernel default */
 };
 
 struct service_config {
@@ -173,24 +173,24 @@ struct service_config {
         enum service_type type;
         enum service_restart restart;
         uint64_t restart_sec;
-        uint64_t timeout_start;       /* USEC_INFINITY: none */
-        uint64_t timeout_stop;        /* USEC_INFINITY: none */
+        uint64_t timeout_start; /* USEC_INFINITY: none */
+        uint64_t timeout_stop;  /* USEC_INFINITY: none */
         enum kill_mode kill_mode;
         int kill_signal;
         bool send_sigkill;
         char *user;
         char *group;
         char **supplementary_groups;
-        char **environment;           /* NAME=value, in order */
+        char **environment; /* NAME=value, in order */
         struct environment_file *environment_files;
         size_t n_environment_files;
         char **pass_environment;
-        char **unset_environment;     /* NAME or NAME=value */
-        char *working_directory;      /* NULL: "/" (or home for a per-user sockactd) */
+        char **unset_environment; /* NAME or NAME=value */
+        char *working_directory;  /* NULL: "/" (or home for a per-user sockactd) */
         bool working_directory_missing_ok;
         char *root_directory;
         mode_t umask;
-        int nice;                     /* UNIT_UNSET or -20…19 */
+        int nice; /* UNIT_UNSET or -20…19 */
         bool rlimit_set[RLIM_NLIMITS];
         struct rlimit rlimits[RLIM_NLIMITS];
         enum std_input std_input;
@@ -201,10 +201,10 @@ struct service_config {
         char *std_error_path;
         bool non_blocking;
         enum notify_access notify_access;
-        char **sockets;               /* Sockets=: socket units whose fds this service gets */
+        char **sockets; /* Sockets=: socket units whose fds this service gets */
         unsigned fd_store_max;
         enum fd_store_preserve fd_store_preserve;
-        uint64_t watchdog_sec;        /* 0: off */
+        uint64_t watchdog_sec; /* 0: off */
         char **runtime_directory;
         mode_t runtime_directory_mode;
         char **state_directory;
@@ -213,14 +213,14 @@ struct service_config {
 };
 
 struct unit {
-        char *name;                   /* "web.socket", "echo@1-127.0.0.1:7-127.0.0.1:9.service" */
-        char *path;                   /* the file it was read from (a template's file for instances) */
+        char *name; /* "web.socket", "echo@1-127.0.0.1:7-127.0.0.1:9.service" */
+        char *path; /* the file it was read from (a template's file for instances) */
         enum unit_type type;
         char *description;
         char **documentation;
         uint64_t start_limit_interval;
         unsigned start_limit_burst;
-        unsigned *lines;              /* per directive table row: the line that set it, 0 if not configured */
+        unsigned *lines; /* per directive table row: the line that set it, 0 if not configured */
         struct socket_config socket;
         struct service_config service;
 };

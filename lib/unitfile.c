@@ -13,19 +13,19 @@
 
 #include "unitfile.h"
 
-#define UTF8_BOM "\xef\xbb\xbf"
+#define UTF8_BOM              "\xef\xbb\xbf"
 #define INVALID_SECTION_TOKEN "x"
 
 struct reader {
         const char *data;
         size_t size;
         size_t pos;
-        unsigned line;      /* physical lines consumed so far */
-        char *logical;      /* the logical line being joined */
+        unsigned line; /* physical lines consumed so far */
+        char *logical; /* the logical line being joined */
         size_t logical_len;
         struct unitfile *unitfile;
         struct diag *diag;
-        int error;          /* -ENOMEM and the like: stops reading */
+        int error; /* -ENOMEM and the like: stops reading */
 };
 
 static bool is_line_end(char c)

@@ -7,19 +7,19 @@
 
 #include "diag.h"
 
-#define UNITFILE_LINE_MAX  (1024 * 1024)      /* systemd's LONG_LINE_MAX, for a joined logical line */
-#define UNITFILE_SIZE_MAX  (16 * 1024 * 1024) /* a unit file larger than this is refused */
+#define UNITFILE_LINE_MAX (1024 * 1024)      /* systemd's LONG_LINE_MAX, for a joined logical line */
+#define UNITFILE_SIZE_MAX (16 * 1024 * 1024) /* a unit file larger than this is refused */
 
 struct unitfile_assignment {
         const char *section; /* points into unitfile.sections */
         char *key;
-        char *value;         /* whitespace-stripped, continuations joined, otherwise untouched */
-        unsigned line;       /* the line the assignment ends on, as systemd counts */
+        char *value;   /* whitespace-stripped, continuations joined, otherwise untouched */
+        unsigned line; /* the line the assignment ends on, as systemd counts */
 };
 
 struct unitfile {
         char *path;
-        char **sections;     /* every section header seen, in order */
+        char **sections; /* every section header seen, in order */
         unsigned *section_lines;
         struct unitfile_assignment *assignments;
         size_t n_assignments;

@@ -199,17 +199,6 @@ int unit_name_escape(const char *s, char **ret)
         return 0;
 }
 
-static int unit_name_unhex(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 int unit_name_unescape(const char *s, char **ret)
 {
         _cleanup_free_ char *unescaped = strdup(s);
@@ -225,8 +214,8 @@ int unit_name_unescape(const char *s, char **ret)
 
                         if (p[1] != 'x')
                                 return -EINVAL;
-                        high = unit_name_unhex(p[2]);
-                        low = high < 0 ? -1 : unit_name_unhex(p[3]);
+                        high = unhexchar(p[2]);
+                        low = high < 0 ? -1 : unhexchar(p[3]);
                         if (low < 0 || (high | low) == 0)
                                 return -EINVAL;
                         *t++ = (char) (high << 4 | low);

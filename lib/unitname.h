@@ -26,8 +26,8 @@ enum unit_type unit_type_from_string(const char *s);
  * "foo@bar@baz.service" is instance "bar@baz"). */
 enum unit_type unit_name_type(const char *name);
 bool unit_name_is_valid(const char *name);
-bool unit_name_is_template(const char *name);    /* "foo@.service" */
-bool unit_name_is_instance(const char *name);    /* "foo@bar.service" */
+bool unit_name_is_template(const char *name); /* "foo@.service" */
+bool unit_name_is_instance(const char *name); /* "foo@bar.service" */
 
 /* "foo@bar.socket" → "foo"; "foo.socket" → "foo". */
 int unit_name_prefix(const char *name, char **ret);

@@ -47,8 +47,8 @@ static bool is_unit_file_name(const char *name)
 /* systemd unit types sockact does not run: a file of one in a unit directory is an error. */
 static bool is_other_unit_type(const char *name)
 {
-        static const char *const types[] = { ".timer", ".path", ".mount", ".automount", ".swap", ".target",
-                                             ".slice", ".scope", ".device" };
+        static const char *const types[] = { ".timer",  ".path",  ".mount", ".automount", ".swap",
+                                             ".target", ".slice", ".scope", ".device" };
 
         for (size_t i = 0; i < ELEMENTSOF(types); i++)
                 if (endswith(name, types[i]))
@@ -65,7 +65,8 @@ static int add_candidate(struct loader *l, const char *dir, const char *name, bo
                 if (streq(l->candidates[i].name, name))
                         return 0; /* an earlier directory has it: that one wins */
         if (l->n_candidates >= UNIT_SET_MAX)
-                return diag_add(l->diag, dir, 0, "more than %d units, the rest are not loaded", UNIT_SET_MAX) < 0
+                return diag_add(l->diag, dir, 0, "more than %d units, the rest are not loaded",
+                                UNIT_SET_MAX) < 0
                                ? -ENOMEM
                                : -E2BIG;
         grown = realloc(l->candidates, (l->n_candidates + 1) * sizeof(*grown));
@@ -170,7 +171,8 @@ static int check_no_drop_ins(struct loader *l, const char *path)
                 return -ENOMEM;
         if (stat(dropins, &st) < 0 || !S_ISDIR(st.st_mode))
                 return 0;
-        if (diag_add(l->diag, path, 0, "drop-in directory %s.d/ is not supported by sockact: merge it into this file",
+        if (diag_add(l->diag, path, 0,
+                     "drop-in directory %s.d/ is not supported by sockact: merge it into this file",
                      strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0)
                 return -ENOMEM;
         return -EINVAL;
@@ -336,8 +338,8 @@ static bool check_references(struct loader *l)
                                      "Accept=yes needs the template service %s, which %s", service,
                                      missing_or_failed(l, service));
                         else
-                                fail(l, s, directive_line(u, "Socket", "Service"), "its service %s %s", service,
-                                     missing_or_failed(l, service));
+                                fail(l, s, directive_line(u, "Socket", "Service"), "its service %s %s",
+                                     service, missing_or_failed(l, service));
                         changed = true;
                         continue;
                 }
@@ -363,8 +365,8 @@ static bool check_references(struct loader *l)
                              "StandardInput=socket: no socket unit activates %s", s->name);
                 else if (listens != 1)
                         fail(l, s, directive_line(u, "Service", "StandardInput"),
-                             "StandardInput=socket needs exactly one listening socket, and %s gets %zu", s->name,
-                             listens);
+                             "StandardInput=socket needs exactly one listening socket, and %s gets %zu",
+                             s->name, listens);
                 changed |= s->unit == NULL;
         }
         return changed;

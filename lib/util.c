@@ -112,6 +112,23 @@ int strextend_printf(char **buf, const char *format, ...)
 }
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+int strbuf_put(struct strbuf *b, const char *s, size_t n)
+{
+        if (b->len + n + 1 > b->allocated) {
+                size_t want = (b->len + n + 1) * 2;
+                char *grown = realloc(b->data, want);
+
+                if (!grown)
+                        return -ENOMEM;
+                b->data = grown;
+                b->allocated = want;
+        }
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return 0;
+}
+
 bool utf8_is_valid(const char *s)
 {
         const unsigned char *p = (const unsigned char *) s;

@@ -106,3 +106,30 @@ int strdup_printf(char **ret, const char *format, ...) _printf_(2, 3);
 int strextend_printf(char **buf, const char *format, ...) _printf_(2, 3);
 
 bool utf8_is_valid(const char *s);
+
+/* The value of a hexadecimal digit, or -1. */
+static inline int unhexchar(char c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* A string that grows as it is appended to; data is NUL-terminated once anything was put. */
+struct strbuf {
+        char *data;
+        size_t len;
+        size_t allocated;
+};
+
+/* Appends n bytes of s. Returns 0 or -ENOMEM. */
+int strbuf_put(struct strbuf *b, const char *s, size_t n);
+
+static inline void strbuf_done(struct strbuf *b)
+{
+        free(b->data);
+}

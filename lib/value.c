@@ -59,8 +59,9 @@ int value_parse_bool(const char *s, bool *ret)
                 const char *text;
                 bool value;
         } table[] = {
-                {"1", true},  {"yes", true}, {"y", true},  {"true", true},   {"t", true},  {"on", true},
-                {"0", false}, {"no", false}, {"n", false}, {"false", false}, {"f", false}, {"off", false},
+                { "1", true },  { "yes", true },    { "y", true },  { "true", true },
+                { "t", true },  { "on", true },     { "0", false }, { "no", false },
+                { "n", false }, { "false", false }, { "f", false }, { "off", false },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
@@ -105,36 +106,36 @@ static const struct {
         const char *name;
         uint64_t usec;
 } time_units[] = {
-        {"seconds", USEC_PER_SEC},
-        {"second", USEC_PER_SEC},
-        {"sec", USEC_PER_SEC},
-        {"s", USEC_PER_SEC},
-        {"minutes", USEC_PER_MINUTE},
-        {"minute", USEC_PER_MINUTE},
-        {"min", USEC_PER_MINUTE},
-        {"months", USEC_PER_MONTH},
-        {"month", USEC_PER_MONTH},
-        {"M", USEC_PER_MONTH},
-        {"msec", USEC_PER_MSEC},
-        {"ms", USEC_PER_MSEC},
-        {"m", USEC_PER_MINUTE},
-        {"hours", USEC_PER_HOUR},
-        {"hour", USEC_PER_HOUR},
-        {"hr", USEC_PER_HOUR},
-        {"h", USEC_PER_HOUR},
-        {"days", USEC_PER_DAY},
-        {"day", USEC_PER_DAY},
-        {"d", USEC_PER_DAY},
-        {"weeks", USEC_PER_WEEK},
-        {"week", USEC_PER_WEEK},
-        {"w", USEC_PER_WEEK},
-        {"years", USEC_PER_YEAR},
-        {"year", USEC_PER_YEAR},
-        {"y", USEC_PER_YEAR},
-        {"usec", 1},
-        {"us", 1},
-        {"\xc2\xb5s", 1}, /* U+00B5 MICRO SIGN, as systemd 252 */
-        {"\xce\xbcs", 1}, /* U+03BC GREEK SMALL LETTER MU, as later systemd */
+        { "seconds", USEC_PER_SEC },
+        { "second", USEC_PER_SEC },
+        { "sec", USEC_PER_SEC },
+        { "s", USEC_PER_SEC },
+        { "minutes", USEC_PER_MINUTE },
+        { "minute", USEC_PER_MINUTE },
+        { "min", USEC_PER_MINUTE },
+        { "months", USEC_PER_MONTH },
+        { "month", USEC_PER_MONTH },
+        { "M", USEC_PER_MONTH },
+        { "msec", USEC_PER_MSEC },
+        { "ms", USEC_PER_MSEC },
+        { "m", USEC_PER_MINUTE },
+        { "hours", USEC_PER_HOUR },
+        { "hour", USEC_PER_HOUR },
+        { "hr", USEC_PER_HOUR },
+        { "h", USEC_PER_HOUR },
+        { "days", USEC_PER_DAY },
+        { "day", USEC_PER_DAY },
+        { "d", USEC_PER_DAY },
+        { "weeks", USEC_PER_WEEK },
+        { "week", USEC_PER_WEEK },
+        { "w", USEC_PER_WEEK },
+        { "years", USEC_PER_YEAR },
+        { "year", USEC_PER_YEAR },
+        { "y", USEC_PER_YEAR },
+        { "usec", 1 },
+        { "us", 1 },
+        { "\xc2\xb5s", 1 }, /* U+00B5 MICRO SIGN, as systemd 252 */
+        { "\xce\xbcs", 1 }, /* U+03BC GREEK SMALL LETTER MU, as later systemd */
 };
 
 /* What the formatter writes: exact units only, largest first. */
@@ -142,8 +143,8 @@ static const struct {
         const char *name;
         uint64_t usec;
 } time_format_units[] = {
-        {"d", USEC_PER_DAY}, {"h", USEC_PER_HOUR},  {"min", USEC_PER_MINUTE},
-        {"s", USEC_PER_SEC}, {"ms", USEC_PER_MSEC}, {"us", 1},
+        { "d", USEC_PER_DAY }, { "h", USEC_PER_HOUR },  { "min", USEC_PER_MINUTE },
+        { "s", USEC_PER_SEC }, { "ms", USEC_PER_MSEC }, { "us", 1 },
 };
 
 static const char *time_unit_match(const char *p, uint64_t *ret_usec)
@@ -267,7 +268,7 @@ static const struct {
         const char *suffix;
         unsigned shift;
 } size_units[] = {
-        {"E", 60}, {"P", 50}, {"T", 40}, {"G", 30}, {"M", 20}, {"K", 10}, {"B", 0}, {"", 0},
+        { "E", 60 }, { "P", 50 }, { "T", 40 }, { "G", 30 }, { "M", 20 }, { "K", 10 }, { "B", 0 }, { "", 0 },
 };
 
 /* floor(numerator * 2^shift / denominator) for numerator < denominator <= 10^18: binary long division,
@@ -480,10 +481,10 @@ static const struct {
         const char *name;
         int tos;
 } ip_tos_names[] = {
-        {"low-delay", IPTOS_LOWDELAY},
-        {"throughput", IPTOS_THROUGHPUT},
-        {"reliability", IPTOS_RELIABILITY},
-        {"low-cost", IPTOS_LOWCOST},
+        { "low-delay", IPTOS_LOWDELAY },
+        { "throughput", IPTOS_THROUGHPUT },
+        { "reliability", IPTOS_RELIABILITY },
+        { "low-cost", IPTOS_LOWCOST },
 };
 
 int value_parse_ip_tos(const char *s, int *ret)
@@ -526,22 +527,22 @@ static const struct {
         const char *name;
         RlimitKind kind;
 } rlimits[] = {
-        [RLIMIT_CPU] = {"LimitCPU", RLIMIT_KIND_SECONDS},
-        [RLIMIT_FSIZE] = {"LimitFSIZE", RLIMIT_KIND_BYTES},
-        [RLIMIT_DATA] = {"LimitDATA", RLIMIT_KIND_BYTES},
-        [RLIMIT_STACK] = {"LimitSTACK", RLIMIT_KIND_BYTES},
-        [RLIMIT_CORE] = {"LimitCORE", RLIMIT_KIND_BYTES},
-        [RLIMIT_RSS] = {"LimitRSS", RLIMIT_KIND_BYTES},
-        [RLIMIT_NOFILE] = {"LimitNOFILE", RLIMIT_KIND_COUNT},
-        [RLIMIT_AS] = {"LimitAS", RLIMIT_KIND_BYTES},
-        [RLIMIT_NPROC] = {"LimitNPROC", RLIMIT_KIND_COUNT},
-        [RLIMIT_MEMLOCK] = {"LimitMEMLOCK", RLIMIT_KIND_BYTES},
-        [RLIMIT_LOCKS] = {"LimitLOCKS", RLIMIT_KIND_COUNT},
-        [RLIMIT_SIGPENDING] = {"LimitSIGPENDING", RLIMIT_KIND_COUNT},
-        [RLIMIT_MSGQUEUE] = {"LimitMSGQUEUE", RLIMIT_KIND_BYTES},
-        [RLIMIT_NICE] = {"LimitNICE", RLIMIT_KIND_NICE},
-        [RLIMIT_RTPRIO] = {"LimitRTPRIO", RLIMIT_KIND_COUNT},
-        [RLIMIT_RTTIME] = {"LimitRTTIME", RLIMIT_KIND_USEC},
+        [RLIMIT_CPU] = { "LimitCPU", RLIMIT_KIND_SECONDS },
+        [RLIMIT_FSIZE] = { "LimitFSIZE", RLIMIT_KIND_BYTES },
+        [RLIMIT_DATA] = { "LimitDATA", RLIMIT_KIND_BYTES },
+        [RLIMIT_STACK] = { "LimitSTACK", RLIMIT_KIND_BYTES },
+        [RLIMIT_CORE] = { "LimitCORE", RLIMIT_KIND_BYTES },
+        [RLIMIT_RSS] = { "LimitRSS", RLIMIT_KIND_BYTES },
+        [RLIMIT_NOFILE] = { "LimitNOFILE", RLIMIT_KIND_COUNT },
+        [RLIMIT_AS] = { "LimitAS", RLIMIT_KIND_BYTES },
+        [RLIMIT_NPROC] = { "LimitNPROC", RLIMIT_KIND_COUNT },
+        [RLIMIT_MEMLOCK] = { "LimitMEMLOCK", RLIMIT_KIND_BYTES },
+        [RLIMIT_LOCKS] = { "LimitLOCKS", RLIMIT_KIND_COUNT },
+        [RLIMIT_SIGPENDING] = { "LimitSIGPENDING", RLIMIT_KIND_COUNT },
+        [RLIMIT_MSGQUEUE] = { "LimitMSGQUEUE", RLIMIT_KIND_BYTES },
+        [RLIMIT_NICE] = { "LimitNICE", RLIMIT_KIND_NICE },
+        [RLIMIT_RTPRIO] = { "LimitRTPRIO", RLIMIT_KIND_COUNT },
+        [RLIMIT_RTTIME] = { "LimitRTTIME", RLIMIT_KIND_USEC },
 };
 
 const char *value_rlimit_name(int resource)
@@ -624,7 +625,7 @@ int value_parse_rlimit(int resource, const char *s, struct rlimit *ret)
                 r = parse_rlimit_one(kind, s, &soft);
                 if (r < 0)
                         return r;
-                *ret = (struct rlimit){.rlim_cur = soft, .rlim_max = soft};
+                *ret = (struct rlimit){ .rlim_cur = soft, .rlim_max = soft };
                 return 0;
         }
 
@@ -641,7 +642,7 @@ int value_parse_rlimit(int resource, const char *s, struct rlimit *ret)
                 return r;
         if (soft > hard)
                 return -EINVAL;
-        *ret = (struct rlimit){.rlim_cur = soft, .rlim_max = hard};
+        *ret = (struct rlimit){ .rlim_cur = soft, .rlim_max = hard };
         return 0;
 }
 

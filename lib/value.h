@@ -10,9 +10,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#define USEC_INFINITY   UINT64_MAX
-#define USEC_PER_SEC    UINT64_C(1000000)
-#define USEC_PER_MSEC   UINT64_C(1000)
+#define USEC_INFINITY    UINT64_MAX
+#define USEC_PER_SEC     UINT64_C(1000000)
+#define USEC_PER_MSEC    UINT64_C(1000)
 #define VALUE_FORMAT_MAX 64 /* every formatter fits its output, NUL included, in this many bytes */
 
 /* 1 yes y true t on / 0 no n false f off, case-insensitive. */

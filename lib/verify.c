@@ -61,14 +61,16 @@ static void verify_socket(struct check *c)
                        "template service of the socket's own name");
         if (s->max_connections == 0)
                 refuse(c, "Socket", "MaxConnections", "must be at least 1");
-        if (s->max_connections_per_source == 0 && directive_line(c->unit, "Socket", "MaxConnectionsPerSource"))
+        if (s->max_connections_per_source == 0 &&
+            directive_line(c->unit, "Socket", "MaxConnectionsPerSource"))
                 refuse(c, "Socket", "MaxConnectionsPerSource", "must be at least 1");
         if (s->symlinks && file_system != 1)
                 refuse(c, "Socket", "Symlinks",
                        "needs exactly one file system socket or FIFO to point to, and the unit has %zu",
                        file_system);
         if ((s->mq_max_messages > 0) != (s->mq_message_size > 0))
-                refuse(c, "Socket", s->mq_max_messages > 0 ? "MessageQueueMaxMessages" : "MessageQueueMessageSize",
+                refuse(c, "Socket",
+                       s->mq_max_messages > 0 ? "MessageQueueMaxMessages" : "MessageQueueMessageSize",
                        "MessageQueueMaxMessages= and MessageQueueMessageSize= go together");
 }
 
@@ -81,7 +83,8 @@ static void verify_service(struct check *c)
         if (s->type == SERVICE_ONESHOT && s->exec_start.n == 0 && s->exec_stop.n == 0)
                 refuse(c, "Service", NULL, "no ExecStart= and no ExecStop=: the service would do nothing");
         if (s->type != SERVICE_ONESHOT && s->exec_start.n > 1)
-                refuse(c, "Service", "ExecStart", "more than one command: only Type=oneshot may have several");
+                refuse(c, "Service", "ExecStart",
+                       "more than one command: only Type=oneshot may have several");
         if (s->type == SERVICE_ONESHOT && (s->restart == RESTART_ALWAYS || s->restart == RESTART_ON_SUCCESS))
                 refuse(c, "Service", "Restart", "Restart=%s cannot be used with Type=oneshot",
                        service_restart_to_string(s->restart));

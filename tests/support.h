@@ -10,9 +10,9 @@
 #define RUN_TIMEOUT_MS 20000
 
 struct run_result {
-        int status;  /* the exit status, or 128 + signal */
-        char *out;   /* everything written to stdout */
-        char *err;   /* everything written to stderr */
+        int status; /* the exit status, or 128 + signal */
+        char *out;  /* everything written to stdout */
+        char *err;  /* everything written to stderr */
 };
 
 /* Runs argv[0] (a path) and waits for it; fails the test if it outlives RUN_TIMEOUT_MS. */

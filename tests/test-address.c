@@ -43,92 +43,92 @@ struct refusal {
 #define NO_IFACE "an interface can only follow [IPV6]:PORT, use BindToDevice= to bind to one"
 
 static const struct refusal refusals[] = {
-        {"", true, -EINVAL, "empty address"},
+        { "", true, -EINVAL, "empty address" },
         /* ports: 1..65535, plain decimal (systemd would read 0x50 and 0120 as 80) */
-        {"0", true, -EINVAL, "port 0 is not allowed"},
-        {"65536", true, -ERANGE, "port out of range"},
-        {"99999999999999999999999", false, -ERANGE, "port out of range"},
-        {"127.0.0.1:0", true, -EINVAL, "port 0 is not allowed"},
-        {"127.0.0.1:65536", true, -ERANGE, "port out of range"},
-        {"[::1]:0", true, -EINVAL, "port 0 is not allowed"},
-        {"[::1]:65536", true, -ERANGE, "port out of range"},
-        {"0x50", true, -EINVAL, "port" DECIMAL},
-        {"080", true, -EINVAL, "port" DECIMAL},
-        {"0120", true, -EINVAL, "port" DECIMAL},
-        {"00", true, -EINVAL, "port" DECIMAL},
-        {"+80", true, -EINVAL, "port" DECIMAL},
-        {"-80", true, -EINVAL, "port" DECIMAL},
-        {" 80", true, -EINVAL, "port" DECIMAL},
-        {"80 ", true, -EINVAL, "port" DECIMAL},
-        {"\t80", true, -EINVAL, "port" DECIMAL},
-        {"127.0.0.1:0x50", true, -EINVAL, "port" DECIMAL},
-        {"127.0.0.1: 80", true, -EINVAL, "port" DECIMAL},
-        {"127.0.0.1:80 ", true, -EINVAL, "port" DECIMAL},
-        {"127.0.0.1:80#example.com", true, -EINVAL, "port" DECIMAL},
-        {"[::1]:080", true, -EINVAL, "port" DECIMAL},
-        {"127.0.0.1:http", true, -EINVAL, "service names are not allowed, use a port number"},
-        {"[::1]:ssh", true, -EINVAL, "service names are not allowed, use a port number"},
+        { "0", true, -EINVAL, "port 0 is not allowed" },
+        { "65536", true, -ERANGE, "port out of range" },
+        { "99999999999999999999999", false, -ERANGE, "port out of range" },
+        { "127.0.0.1:0", true, -EINVAL, "port 0 is not allowed" },
+        { "127.0.0.1:65536", true, -ERANGE, "port out of range" },
+        { "[::1]:0", true, -EINVAL, "port 0 is not allowed" },
+        { "[::1]:65536", true, -ERANGE, "port out of range" },
+        { "0x50", true, -EINVAL, "port" DECIMAL },
+        { "080", true, -EINVAL, "port" DECIMAL },
+        { "0120", true, -EINVAL, "port" DECIMAL },
+        { "00", true, -EINVAL, "port" DECIMAL },
+        { "+80", true, -EINVAL, "port" DECIMAL },
+        { "-80", true, -EINVAL, "port" DECIMAL },
+        { " 80", true, -EINVAL, "port" DECIMAL },
+        { "80 ", true, -EINVAL, "port" DECIMAL },
+        { "\t80", true, -EINVAL, "port" DECIMAL },
+        { "127.0.0.1:0x50", true, -EINVAL, "port" DECIMAL },
+        { "127.0.0.1: 80", true, -EINVAL, "port" DECIMAL },
+        { "127.0.0.1:80 ", true, -EINVAL, "port" DECIMAL },
+        { "127.0.0.1:80#example.com", true, -EINVAL, "port" DECIMAL },
+        { "[::1]:080", true, -EINVAL, "port" DECIMAL },
+        { "127.0.0.1:http", true, -EINVAL, "service names are not allowed, use a port number" },
+        { "[::1]:ssh", true, -EINVAL, "service names are not allowed, use a port number" },
         /* missing parts */
-        {"127.0.0.1", true, -EINVAL, "missing port"},
-        {"127.0.0.1:", true, -EINVAL, "missing port"},
-        {"[::1]", true, -EINVAL, "missing port"},
-        {"[::1]:", true, -EINVAL, "missing port"},
-        {":80", true, -EINVAL, "missing IP address before the port"},
+        { "127.0.0.1", true, -EINVAL, "missing port" },
+        { "127.0.0.1:", true, -EINVAL, "missing port" },
+        { "[::1]", true, -EINVAL, "missing port" },
+        { "[::1]:", true, -EINVAL, "missing port" },
+        { ":80", true, -EINVAL, "missing IP address before the port" },
         /* addresses */
-        {"localhost:80", true, -EINVAL, "host names are not allowed, use an IP address"},
-        {"example.com:443", true, -EINVAL, "host names are not allowed, use an IP address"},
-        {"localhost", true, -EINVAL, GENERIC},
-        {"http", true, -EINVAL, GENERIC},
-        {"*:80", true, -EINVAL, "invalid IPv4 address"},
-        {"256.0.0.1:80", true, -EINVAL, "invalid IPv4 address"},
-        {"127.1:80", true, -EINVAL, "invalid IPv4 address"},
-        {"01.2.3.4:80", true, -EINVAL, "invalid IPv4 address"},
-        {"1.2.3.4.5:80", true, -EINVAL, "invalid IPv4 address"},
-        {"1.2.3", true, -EINVAL, "invalid IPv4 address"},
-        {"::1:80", true, -EINVAL, BRACKETS},
-        {"::1", true, -EINVAL, BRACKETS},
-        {"fe80::1:80", true, -EINVAL, BRACKETS},
-        {"[::1", true, -EINVAL, "missing ] after the IPv6 address"},
-        {"[::1]80", true, -EINVAL, "expected :PORT after the IPv6 address in brackets"},
-        {"[]:80", true, -EINVAL, "invalid IPv6 address"},
-        {"[::g]:80", true, -EINVAL, "invalid IPv6 address"},
-        {"[127.0.0.1]:80", true, -EINVAL, "invalid IPv6 address"},
-        {"[localhost]:80", true, -EINVAL, "invalid IPv6 address"},
-        {"[::1]:80", false, -EAFNOSUPPORT, "IPv6 is not supported by the kernel"},
-        {"[fe80::1]:80%lo", false, -EAFNOSUPPORT, "IPv6 is not supported by the kernel"},
+        { "localhost:80", true, -EINVAL, "host names are not allowed, use an IP address" },
+        { "example.com:443", true, -EINVAL, "host names are not allowed, use an IP address" },
+        { "localhost", true, -EINVAL, GENERIC },
+        { "http", true, -EINVAL, GENERIC },
+        { "*:80", true, -EINVAL, "invalid IPv4 address" },
+        { "256.0.0.1:80", true, -EINVAL, "invalid IPv4 address" },
+        { "127.1:80", true, -EINVAL, "invalid IPv4 address" },
+        { "01.2.3.4:80", true, -EINVAL, "invalid IPv4 address" },
+        { "1.2.3.4.5:80", true, -EINVAL, "invalid IPv4 address" },
+        { "1.2.3", true, -EINVAL, "invalid IPv4 address" },
+        { "::1:80", true, -EINVAL, BRACKETS },
+        { "::1", true, -EINVAL, BRACKETS },
+        { "fe80::1:80", true, -EINVAL, BRACKETS },
+        { "[::1", true, -EINVAL, "missing ] after the IPv6 address" },
+        { "[::1]80", true, -EINVAL, "expected :PORT after the IPv6 address in brackets" },
+        { "[]:80", true, -EINVAL, "invalid IPv6 address" },
+        { "[::g]:80", true, -EINVAL, "invalid IPv6 address" },
+        { "[127.0.0.1]:80", true, -EINVAL, "invalid IPv6 address" },
+        { "[localhost]:80", true, -EINVAL, "invalid IPv6 address" },
+        { "[::1]:80", false, -EAFNOSUPPORT, "IPv6 is not supported by the kernel" },
+        { "[fe80::1]:80%lo", false, -EAFNOSUPPORT, "IPv6 is not supported by the kernel" },
         /* interfaces */
-        {"[fe80::1]:80%", true, -EINVAL, "missing network interface after %"},
-        {"[fe80::1]:80%sockact-nosuch", true, -ENODEV, "no such network interface"},
-        {"[fe80::1]:80%sockact-too-long-name", true, -EINVAL,
-         "network interface name too long (at most 15 bytes)"},
-        {"[fe80::1]:80%0", true, -ERANGE, "interface index out of range"},
-        {"[fe80::1]:80%2147483648", true, -ERANGE, "interface index out of range"},
-        {"[fe80::1]:80%01", true, -EINVAL, "interface index" DECIMAL},
-        {"[fe80::1%lo]:80", true, -EINVAL, "the interface goes after the port: [fe80::1]:80%eth0"},
-        {"127.0.0.1:80%lo", true, -EINVAL, NO_IFACE},
-        {"80%lo", true, -EINVAL, NO_IFACE},
-        {"%lo", true, -EINVAL, GENERIC},
+        { "[fe80::1]:80%", true, -EINVAL, "missing network interface after %" },
+        { "[fe80::1]:80%sockact-nosuch", true, -ENODEV, "no such network interface" },
+        { "[fe80::1]:80%sockact-too-long-name", true, -EINVAL,
+          "network interface name too long (at most 15 bytes)" },
+        { "[fe80::1]:80%0", true, -ERANGE, "interface index out of range" },
+        { "[fe80::1]:80%2147483648", true, -ERANGE, "interface index out of range" },
+        { "[fe80::1]:80%01", true, -EINVAL, "interface index" DECIMAL },
+        { "[fe80::1%lo]:80", true, -EINVAL, "the interface goes after the port: [fe80::1]:80%eth0" },
+        { "127.0.0.1:80%lo", true, -EINVAL, NO_IFACE },
+        { "80%lo", true, -EINVAL, NO_IFACE },
+        { "%lo", true, -EINVAL, GENERIC },
         /* AF_UNIX */
-        {"/", true, -EINVAL, "the root directory cannot be a socket"},
-        {"run/foo.sock", true, -EINVAL, "relative paths are not allowed, use an absolute path"},
-        {"./foo.sock", true, -EINVAL, "relative paths are not allowed, use an absolute path"},
-        {"foo.sock", true, -EINVAL, GENERIC},
-        {"@", true, -EINVAL, "abstract socket name is empty"},
+        { "/", true, -EINVAL, "the root directory cannot be a socket" },
+        { "run/foo.sock", true, -EINVAL, "relative paths are not allowed, use an absolute path" },
+        { "./foo.sock", true, -EINVAL, "relative paths are not allowed, use an absolute path" },
+        { "foo.sock", true, -EINVAL, GENERIC },
+        { "@", true, -EINVAL, "abstract socket name is empty" },
         /* AF_VSOCK */
-        {"vsock:", true, -EINVAL, "vsock addresses are written vsock:CID:PORT"},
-        {"vsock:2", true, -EINVAL, "vsock addresses are written vsock:CID:PORT"},
-        {"vsock:2:", true, -EINVAL, "missing vsock port"},
-        {"vsock::", true, -EINVAL, "missing vsock port"},
-        {"vsock:0x2:1234", true, -EINVAL, "vsock CID" DECIMAL},
-        {"vsock:host:1234", true, -EINVAL, "vsock CID" DECIMAL},
-        {"vsock:-1:1234", true, -EINVAL, "vsock CID" DECIMAL},
-        {"vsock:4294967296:1234", true, -ERANGE, "vsock CID out of range"},
-        {"vsock:2:0x10", true, -EINVAL, "vsock port" DECIMAL},
-        {"vsock:2:1:2", true, -EINVAL, "vsock port" DECIMAL},
-        {"vsock:2:4294967295", true, -ERANGE,
-         "vsock port out of range (4294967295 means any port and cannot be listened on)"},
-        {"vsock-stream:2:1234", true, -EINVAL, "vsock addresses are written vsock:CID:PORT"},
-        {"host:name:80", true, -EINVAL, GENERIC},
+        { "vsock:", true, -EINVAL, "vsock addresses are written vsock:CID:PORT" },
+        { "vsock:2", true, -EINVAL, "vsock addresses are written vsock:CID:PORT" },
+        { "vsock:2:", true, -EINVAL, "missing vsock port" },
+        { "vsock::", true, -EINVAL, "missing vsock port" },
+        { "vsock:0x2:1234", true, -EINVAL, "vsock CID" DECIMAL },
+        { "vsock:host:1234", true, -EINVAL, "vsock CID" DECIMAL },
+        { "vsock:-1:1234", true, -EINVAL, "vsock CID" DECIMAL },
+        { "vsock:4294967296:1234", true, -ERANGE, "vsock CID out of range" },
+        { "vsock:2:0x10", true, -EINVAL, "vsock port" DECIMAL },
+        { "vsock:2:1:2", true, -EINVAL, "vsock port" DECIMAL },
+        { "vsock:2:4294967295", true, -ERANGE,
+          "vsock port out of range (4294967295 means any port and cannot be listened on)" },
+        { "vsock-stream:2:1234", true, -EINVAL, "vsock addresses are written vsock:CID:PORT" },
+        { "host:name:80", true, -EINVAL, GENERIC },
 };
 
 START_TEST(test_refused)
@@ -345,24 +345,24 @@ START_TEST(test_netlink)
                 const char *name;
                 int number;
         } families[] = {
-                {"route", NETLINK_ROUTE},
-                {"firewall", NETLINK_FIREWALL},
-                {"inet-diag", NETLINK_INET_DIAG},
-                {"nflog", NETLINK_NFLOG},
-                {"xfrm", NETLINK_XFRM},
-                {"selinux", NETLINK_SELINUX},
-                {"iscsi", NETLINK_ISCSI},
-                {"audit", NETLINK_AUDIT},
-                {"fib-lookup", NETLINK_FIB_LOOKUP},
-                {"connector", NETLINK_CONNECTOR},
-                {"netfilter", NETLINK_NETFILTER},
-                {"ip6-fw", NETLINK_IP6_FW},
-                {"dnrtmsg", NETLINK_DNRTMSG},
-                {"kobject-uevent", NETLINK_KOBJECT_UEVENT},
-                {"generic", NETLINK_GENERIC},
-                {"scsitransport", NETLINK_SCSITRANSPORT},
-                {"ecryptfs", NETLINK_ECRYPTFS},
-                {"rdma", NETLINK_RDMA},
+                { "route", NETLINK_ROUTE },
+                { "firewall", NETLINK_FIREWALL },
+                { "inet-diag", NETLINK_INET_DIAG },
+                { "nflog", NETLINK_NFLOG },
+                { "xfrm", NETLINK_XFRM },
+                { "selinux", NETLINK_SELINUX },
+                { "iscsi", NETLINK_ISCSI },
+                { "audit", NETLINK_AUDIT },
+                { "fib-lookup", NETLINK_FIB_LOOKUP },
+                { "connector", NETLINK_CONNECTOR },
+                { "netfilter", NETLINK_NETFILTER },
+                { "ip6-fw", NETLINK_IP6_FW },
+                { "dnrtmsg", NETLINK_DNRTMSG },
+                { "kobject-uevent", NETLINK_KOBJECT_UEVENT },
+                { "generic", NETLINK_GENERIC },
+                { "scsitransport", NETLINK_SCSITRANSPORT },
+                { "ecryptfs", NETLINK_ECRYPTFS },
+                { "rdma", NETLINK_RDMA },
         };
         struct socket_address a;
 
@@ -390,17 +390,17 @@ START_TEST(test_netlink)
 END_TEST
 
 static const struct refusal netlink_refusals[] = {
-        {"", false, -EINVAL, "missing netlink family"},
-        {" \t", false, -EINVAL, "missing netlink family"},
-        {"sock-diag", false, -EINVAL, "unknown netlink family"}, /* not in systemd's list either */
-        {"crypto", false, -EINVAL, "unknown netlink family"},
-        {"Route", false, -EINVAL, "unknown netlink family"},
-        {"32", false, -ERANGE, "netlink family out of range (at most 31)"},
-        {"0x10", false, -EINVAL, "netlink family must be a known name or a number"},
-        {"route 4294967296", false, -ERANGE, "netlink group out of range"},
-        {"route 0x10", false, -EINVAL, "netlink group" DECIMAL},
-        {"route -1", false, -EINVAL, "netlink group" DECIMAL},
-        {"route 1 2", false, -EINVAL, "expected a netlink family and at most one group"},
+        { "", false, -EINVAL, "missing netlink family" },
+        { " \t", false, -EINVAL, "missing netlink family" },
+        { "sock-diag", false, -EINVAL, "unknown netlink family" }, /* not in systemd's list either */
+        { "crypto", false, -EINVAL, "unknown netlink family" },
+        { "Route", false, -EINVAL, "unknown netlink family" },
+        { "32", false, -ERANGE, "netlink family out of range (at most 31)" },
+        { "0x10", false, -EINVAL, "netlink family must be a known name or a number" },
+        { "route 4294967296", false, -ERANGE, "netlink group out of range" },
+        { "route 0x10", false, -EINVAL, "netlink group" DECIMAL },
+        { "route -1", false, -EINVAL, "netlink group" DECIMAL },
+        { "route 1 2", false, -EINVAL, "expected a netlink family and at most one group" },
 };
 
 START_TEST(test_netlink_refused)
@@ -428,8 +428,8 @@ START_TEST(test_round_trip)
                 "[::ffff:10.0.0.1]:8", "/run/x",        "/run/a b:c%d",       "@name",  "@sockact/control",
                 "vsock:2:1234",        "vsock::5",      "vsock:4294967294:0",
         };
-        static const char *const netlink[] = {"route 0", "kobject-uevent 1", "audit 4294967295", "2 0",
-                                              "31 5"};
+        static const char *const netlink[] = { "route 0", "kobject-uevent 1", "audit 4294967295", "2 0",
+                                               "31 5" };
         char buf[ADDRESS_FORMAT_MAX];
         struct socket_address a, b;
 
@@ -459,10 +459,10 @@ START_TEST(test_format_canonical)
                 bool ipv6;
                 const char *text;
         } cases[] = {
-                {"80", true, "[::]:80"},
-                {"80", false, "0.0.0.0:80"},
-                {"[FE80:0:0::1]:443", true, "[fe80::1]:443"},
-                {"vsock:4294967295:7", true, "vsock::7"},
+                { "80", true, "[::]:80" },
+                { "80", false, "0.0.0.0:80" },
+                { "[FE80:0:0::1]:443", true, "[fe80::1]:443" },
+                { "vsock:4294967295:7", true, "vsock::7" },
         };
         char buf[ADDRESS_FORMAT_MAX], expected[ADDRESS_FORMAT_MAX];
         struct socket_address a;
@@ -491,11 +491,11 @@ END_TEST
 START_TEST(test_format_refused)
 {
         char buf[ADDRESS_FORMAT_MAX];
-        struct socket_address a = {.sockaddr.sa.sa_family = AF_PACKET, .size = sizeof(struct sockaddr)};
+        struct socket_address a = { .sockaddr.sa.sa_family = AF_PACKET, .size = sizeof(struct sockaddr) };
 
         ck_assert_int_eq(address_format(&a, buf), -EINVAL);
 
-        a = (struct socket_address){.sockaddr.un.sun_family = AF_UNIX, .size = SUN_PATH_OFFSET};
+        a = (struct socket_address){ .sockaddr.un.sun_family = AF_UNIX, .size = SUN_PATH_OFFSET };
         ck_assert_int_eq(address_format(&a, buf), -EINVAL); /* unnamed */
 
         memcpy(a.sockaddr.un.sun_path, "\0a\0b", 4);

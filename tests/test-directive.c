@@ -8,35 +8,123 @@
 
 /* The directives the loader must cover (systemd 252's, as sockact supports them). */
 static const char *const required[] = {
-        "Unit/Description", "Unit/Documentation",
-        "Socket/ListenStream", "Socket/ListenDatagram", "Socket/ListenSequentialPacket", "Socket/ListenFIFO",
-        "Socket/ListenSpecial", "Socket/ListenNetlink", "Socket/ListenMessageQueue", "Socket/SocketProtocol",
-        "Socket/BindIPv6Only", "Socket/Backlog", "Socket/BindToDevice", "Socket/SocketUser", "Socket/SocketGroup",
-        "Socket/SocketMode", "Socket/DirectoryMode", "Socket/Accept", "Socket/Writable", "Socket/FlushPending",
-        "Socket/MaxConnections", "Socket/MaxConnectionsPerSource", "Socket/KeepAlive", "Socket/KeepAliveTimeSec",
-        "Socket/KeepAliveIntervalSec", "Socket/KeepAliveProbes", "Socket/KeepAliveCount", "Socket/NoDelay",
-        "Socket/Priority", "Socket/DeferAcceptSec", "Socket/ReceiveBuffer", "Socket/SendBuffer", "Socket/IPTOS",
-        "Socket/IPTTL", "Socket/Mark", "Socket/ReusePort", "Socket/FreeBind", "Socket/Transparent",
-        "Socket/Broadcast", "Socket/PassCredentials", "Socket/PassSecurity", "Socket/PassPacketInfo",
-        "Socket/Timestamping", "Socket/TCPCongestion", "Socket/ExecStartPre", "Socket/ExecStartPost",
-        "Socket/ExecStopPre", "Socket/ExecStopPost", "Socket/TimeoutSec", "Socket/Symlinks",
-        "Socket/FileDescriptorName", "Socket/RemoveOnStop", "Socket/Service", "Socket/TriggerLimitIntervalSec",
-        "Socket/TriggerLimitBurst", "Socket/PollLimitIntervalSec", "Socket/PollLimitBurst", "Socket/PipeSize",
-        "Socket/MessageQueueMaxMessages", "Socket/MessageQueueMessageSize",
-        "Service/ExecStart", "Service/ExecStartPre", "Service/ExecStartPost", "Service/ExecStop",
-        "Service/ExecStopPost", "Service/ExecReload", "Service/Type", "Service/Restart", "Service/RestartSec",
-        "Service/TimeoutStartSec", "Service/TimeoutStopSec", "Service/TimeoutSec", "Service/StartLimitIntervalSec",
-        "Service/StartLimitBurst", "Service/KillMode", "Service/KillSignal", "Service/SendSIGKILL", "Service/User",
-        "Service/Group", "Service/SupplementaryGroups", "Service/Environment", "Service/EnvironmentFile",
-        "Service/PassEnvironment", "Service/UnsetEnvironment", "Service/WorkingDirectory",
-        "Service/RootDirectory", "Service/UMask", "Service/Nice", "Service/LimitCPU", "Service/LimitFSIZE",
-        "Service/LimitDATA", "Service/LimitSTACK", "Service/LimitCORE", "Service/LimitRSS", "Service/LimitNOFILE",
-        "Service/LimitAS", "Service/LimitNPROC", "Service/LimitMEMLOCK", "Service/LimitLOCKS",
-        "Service/LimitSIGPENDING", "Service/LimitMSGQUEUE", "Service/LimitNICE", "Service/LimitRTPRIO",
-        "Service/LimitRTTIME", "Service/StandardInput", "Service/StandardOutput", "Service/StandardError",
-        "Service/NonBlocking", "Service/NotifyAccess", "Service/Sockets", "Service/FileDescriptorStoreMax",
-        "Service/FileDescriptorStorePreserve", "Service/WatchdogSec", "Service/RuntimeDirectory",
-        "Service/RuntimeDirectoryMode", "Service/StateDirectory", "Service/StateDirectoryMode",
+        "Unit/Description",
+        "Unit/Documentation",
+        "Socket/ListenStream",
+        "Socket/ListenDatagram",
+        "Socket/ListenSequentialPacket",
+        "Socket/ListenFIFO",
+        "Socket/ListenSpecial",
+        "Socket/ListenNetlink",
+        "Socket/ListenMessageQueue",
+        "Socket/SocketProtocol",
+        "Socket/BindIPv6Only",
+        "Socket/Backlog",
+        "Socket/BindToDevice",
+        "Socket/SocketUser",
+        "Socket/SocketGroup",
+        "Socket/SocketMode",
+        "Socket/DirectoryMode",
+        "Socket/Accept",
+        "Socket/Writable",
+        "Socket/FlushPending",
+        "Socket/MaxConnections",
+        "Socket/MaxConnectionsPerSource",
+        "Socket/KeepAlive",
+        "Socket/KeepAliveTimeSec",
+        "Socket/KeepAliveIntervalSec",
+        "Socket/KeepAliveProbes",
+        "Socket/KeepAliveCount",
+        "Socket/NoDelay",
+        "Socket/Priority",
+        "Socket/DeferAcceptSec",
+        "Socket/ReceiveBuffer",
+        "Socket/SendBuffer",
+        "Socket/IPTOS",
+        "Socket/IPTTL",
+        "Socket/Mark",
+        "Socket/ReusePort",
+        "Socket/FreeBind",
+        "Socket/Transparent",
+        "Socket/Broadcast",
+        "Socket/PassCredentials",
+        "Socket/PassSecurity",
+        "Socket/PassPacketInfo",
+        "Socket/Timestamping",
+        "Socket/TCPCongestion",
+        "Socket/ExecStartPre",
+        "Socket/ExecStartPost",
+        "Socket/ExecStopPre",
+        "Socket/ExecStopPost",
+        "Socket/TimeoutSec",
+        "Socket/Symlinks",
+        "Socket/FileDescriptorName",
+        "Socket/RemoveOnStop",
+        "Socket/Service",
+        "Socket/TriggerLimitIntervalSec",
+        "Socket/TriggerLimitBurst",
+        "Socket/PollLimitIntervalSec",
+        "Socket/PollLimitBurst",
+        "Socket/PipeSize",
+        "Socket/MessageQueueMaxMessages",
+        "Socket/MessageQueueMessageSize",
+        "Service/ExecStart",
+        "Service/ExecStartPre",
+        "Service/ExecStartPost",
+        "Service/ExecStop",
+        "Service/ExecStopPost",
+        "Service/ExecReload",
+        "Service/Type",
+        "Service/Restart",
+        "Service/RestartSec",
+        "Service/TimeoutStartSec",
+        "Service/TimeoutStopSec",
+        "Service/TimeoutSec",
+        "Service/StartLimitIntervalSec",
+        "Service/StartLimitBurst",
+        "Service/KillMode",
+        "Service/KillSignal",
+        "Service/SendSIGKILL",
+        "Service/User",
+        "Service/Group",
+        "Service/SupplementaryGroups",
+        "Service/Environment",
+        "Service/EnvironmentFile",
+        "Service/PassEnvironment",
+        "Service/UnsetEnvironment",
+        "Service/WorkingDirectory",
+        "Service/RootDirectory",
+        "Service/UMask",
+        "Service/Nice",
+        "Service/LimitCPU",
+        "Service/LimitFSIZE",
+        "Service/LimitDATA",
+        "Service/LimitSTACK",
+        "Service/LimitCORE",
+        "Service/LimitRSS",
+        "Service/LimitNOFILE",
+        "Service/LimitAS",
+        "Service/LimitNPROC",
+        "Service/LimitMEMLOCK",
+        "Service/LimitLOCKS",
+        "Service/LimitSIGPENDING",
+        "Service/LimitMSGQUEUE",
+        "Service/LimitNICE",
+        "Service/LimitRTPRIO",
+        "Service/LimitRTTIME",
+        "Service/StandardInput",
+        "Service/StandardOutput",
+        "Service/StandardError",
+        "Service/NonBlocking",
+        "Service/NotifyAccess",
+        "Service/Sockets",
+        "Service/FileDescriptorStoreMax",
+        "Service/FileDescriptorStorePreserve",
+        "Service/WatchdogSec",
+        "Service/RuntimeDirectory",
+        "Service/RuntimeDirectoryMode",
+        "Service/StateDirectory",
+        "Service/StateDirectoryMode",
         "Service/NoNewPrivileges",
 };
 
@@ -47,7 +135,8 @@ START_TEST(test_required_directives)
                 const char *name = strchr(required[i], '/') + 1;
 
                 snprintf(section, sizeof(section), "%.*s", (int) (name - 1 - required[i]), required[i]);
-                ck_assert_msg(directive_find(section, name), "[%s] %s= is missing from the table", section, name);
+                ck_assert_msg(directive_find(section, name), "[%s] %s= is missing from the table", section,
+                              name);
         }
 }
 END_TEST
@@ -57,9 +146,11 @@ START_TEST(test_table_consistent)
         for (size_t i = 0; i < directive_table_size; i++) {
                 const struct directive *d = &directive_table[i];
 
-                ck_assert(streq(d->section, "Unit") || streq(d->section, "Socket") || streq(d->section, "Service"));
+                ck_assert(streq(d->section, "Unit") || streq(d->section, "Socket") ||
+                          streq(d->section, "Service"));
                 ck_assert_msg(d->parse && d->dump, "%s= has no parser or printer", d->name);
-                ck_assert_msg(d->summary && endswith(d->summary, "."), "%s= needs a one-sentence summary", d->name);
+                ck_assert_msg(d->summary && endswith(d->summary, "."), "%s= needs a one-sentence summary",
+                              d->name);
                 ck_assert_ptr_eq(directive_find(d->section, d->name), d); /* no row twice */
                 ck_assert_msg(!directive_is_refused_systemd(d->name), "%s= is both implemented and refused",
                               d->name);
@@ -79,7 +170,8 @@ END_TEST
 /* Every initial value of the table parses (a unit with nothing configured loads). */
 START_TEST(test_initial_values_parse)
 {
-        static const char *const empty[] = { "[Socket]\nListenStream=1\n", "[Service]\nExecStart=/bin/true\n" };
+        static const char *const empty[] = { "[Socket]\nListenStream=1\n",
+                                             "[Service]\nExecStart=/bin/true\n" };
         static const char *const names[] = { "a.socket", "a.service" };
 
         for (size_t t = 0; t < 2; t++) {
@@ -87,11 +179,14 @@ START_TEST(test_initial_values_parse)
                 struct diag diag = { 0 };
                 struct unit *u = NULL;
 
-                ck_assert_int_eq(unitfile_read_buffer(names[t], empty[t], strlen(empty[t]), &file, &diag), 0);
+                ck_assert_int_eq(unitfile_read_buffer(names[t], empty[t], strlen(empty[t]), &file, &diag),
+                                 0);
                 ck_assert_int_eq(unit_load_from(file, names[t], &(struct load_options){ 0 }, &u, &diag), 0);
                 for (size_t i = 0; i < directive_table_size; i++) {
                         const struct directive *d = &directive_table[i];
-                        struct directive_call call = { .directive = d, .unit = u, .diag = &diag, .path = "x" };
+                        struct directive_call call = {
+                                .directive = d, .unit = u, .diag = &diag, .path = "x"
+                        };
 
                         if (!d->initial || !directive_section_applies(d->section, u->type))
                                 continue;

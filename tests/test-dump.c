@@ -44,20 +44,23 @@ END_TEST
 START_TEST(test_effective_values)
 {
         struct diag diag = { 0 };
-        struct unit *u = load_text("web.socket",
-                                   "[Socket]\nListenStream=/run/%p.sock\nAccept=yes\nDescription=x\n", &diag);
+        struct unit *u = load_text(
+                "web.socket", "[Socket]\nListenStream=/run/%p.sock\nAccept=yes\nDescription=x\n", &diag);
         _cleanup_free_ char *text = NULL;
 
         ck_assert_ptr_null(u); /* Description= belongs in [Unit] */
         diag_clear(&diag);
-        u = load_text("web.socket", "[Unit]\nDescription=100%% web\n[Socket]\nListenStream=/run/%p.sock\nAccept=yes\n",
+        u = load_text("web.socket",
+                      "[Unit]\nDescription=100%% web\n[Socket]\nListenStream=/run/%p.sock\nAccept=yes\n",
                       &diag);
         ck_assert_ptr_nonnull(u);
         text = dump_text(u);
         ck_assert(startswith(text, "# web.socket: the effective configuration, read from web.socket\n"));
-        ck_assert_ptr_nonnull(strstr(text, "\nDescription=100%% web\n")); /* "%" written so that it reads back */
+        ck_assert_ptr_nonnull(
+                strstr(text, "\nDescription=100%% web\n")); /* "%" written so that it reads back */
         ck_assert_ptr_nonnull(strstr(text, "\nListenStream=/run/web.sock\n# ListenDatagram= (none)\n"));
-        ck_assert_ptr_nonnull(strstr(text, "\n# Service= (each connection starts an instance of web@.service)\n"));
+        ck_assert_ptr_nonnull(
+                strstr(text, "\n# Service= (each connection starts an instance of web@.service)\n"));
         ck_assert_ptr_nonnull(strstr(text, "\nFileDescriptorName=connection\n"));
         ck_assert_ptr_nonnull(strstr(text, "\nTriggerLimitBurst=200\n"));
         ck_assert_ptr_null(strstr(text, "[Service]"));

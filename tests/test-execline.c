@@ -64,7 +64,7 @@ static void check_argv(char *const *argv, const char *const *expected, size_t n)
 
 #define CHECK_ARGV(argv, ...)                                                                               \
         do {                                                                                                \
-                const char *const _expected[] = {__VA_ARGS__};                                              \
+                const char *const _expected[] = { __VA_ARGS__ };                                            \
                 check_argv((argv), _expected, ELEMENTSOF(_expected));                                       \
         } while (0)
 
@@ -185,17 +185,17 @@ START_TEST(test_prefixes)
                 const char *value;
                 unsigned flags;
         } cases[] = {
-                {"-/bin/true", EXEC_IGNORE_FAILURE},
-                {":/bin/true", EXEC_NO_ENV_EXPAND},
-                {"+/bin/true", EXEC_PRIVILEGED},
-                {"!/bin/true", EXEC_NO_SETUID},
-                {"!!/bin/true", EXEC_AMBIENT_MAGIC},
-                {"-:+/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_PRIVILEGED},
-                {"+:-/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_PRIVILEGED},
-                {"!!-/bin/true", EXEC_IGNORE_FAILURE | EXEC_AMBIENT_MAGIC},
-                {"-!!/bin/true", EXEC_IGNORE_FAILURE | EXEC_AMBIENT_MAGIC},
-                {":!-/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_NO_SETUID},
-                {"-true", EXEC_IGNORE_FAILURE},
+                { "-/bin/true", EXEC_IGNORE_FAILURE },
+                { ":/bin/true", EXEC_NO_ENV_EXPAND },
+                { "+/bin/true", EXEC_PRIVILEGED },
+                { "!/bin/true", EXEC_NO_SETUID },
+                { "!!/bin/true", EXEC_AMBIENT_MAGIC },
+                { "-:+/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_PRIVILEGED },
+                { "+:-/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_PRIVILEGED },
+                { "!!-/bin/true", EXEC_IGNORE_FAILURE | EXEC_AMBIENT_MAGIC },
+                { "-!!/bin/true", EXEC_IGNORE_FAILURE | EXEC_AMBIENT_MAGIC },
+                { ":!-/bin/true", EXEC_IGNORE_FAILURE | EXEC_NO_ENV_EXPAND | EXEC_NO_SETUID },
+                { "-true", EXEC_IGNORE_FAILURE },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -382,7 +382,7 @@ static void check_expand_env(const char *value, char *const *env, const char *co
 
 #define CHECK_EXPAND_ENV(value, env, ...)                                                                   \
         do {                                                                                                \
-                const char *const _expected[] = {__VA_ARGS__};                                              \
+                const char *const _expected[] = { __VA_ARGS__ };                                            \
                 check_expand_env((value), (env), _expected, ELEMENTSOF(_expected));                         \
         } while (0)
 
@@ -455,16 +455,16 @@ START_TEST(test_format)
         static const struct {
                 const char *value, *formatted;
         } cases[] = {
-                {"/bin/sh -c \"echo \\\"hi there\\\"; exit 3\"",
-                 "/bin/sh -c \"echo \\\"hi there\\\"; exit 3\""},
-                {"-@:+/bin/busybox sh", "-@:+/bin/busybox sh"},
-                {"!!/bin/true", "!!/bin/true"},
-                {"/bin/echo '' x", "/bin/echo \"\" x"},
-                {"/usr/bin/find . -exec rm {} \\;", "/usr/bin/find . -exec rm {} \\;"},
-                {"/bin/echo 100%%", "/bin/echo 100%%"},
-                {"/bin/echo 'a\\tb\\x01' \\xff", "/bin/echo a\\tb\\x01 \\xff"},
-                {"//usr/./bin/env", "//usr/./bin/env"},
-                {"'/opt/my app/run' 'it'\\''s'", "\"/opt/my app/run\" it\\'s"},
+                { "/bin/sh -c \"echo \\\"hi there\\\"; exit 3\"",
+                  "/bin/sh -c \"echo \\\"hi there\\\"; exit 3\"" },
+                { "-@:+/bin/busybox sh", "-@:+/bin/busybox sh" },
+                { "!!/bin/true", "!!/bin/true" },
+                { "/bin/echo '' x", "/bin/echo \"\" x" },
+                { "/usr/bin/find . -exec rm {} \\;", "/usr/bin/find . -exec rm {} \\;" },
+                { "/bin/echo 100%%", "/bin/echo 100%%" },
+                { "/bin/echo 'a\\tb\\x01' \\xff", "/bin/echo a\\tb\\x01 \\xff" },
+                { "//usr/./bin/env", "//usr/./bin/env" },
+                { "'/opt/my app/run' 'it'\\''s'", "\"/opt/my app/run\" it\\'s" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -500,15 +500,15 @@ START_TEST(test_round_trip)
         /* Commands built by hand: argv[0] that is not the path gets "@", every byte but NUL survives. */
         char path[] = "/bin/prog", odd[] = "\x01\x02\x1f\x7f\x80\xfe \t\n\"'\\%;$", semicolon[] = ";",
              empty[] = "", other[] = "other-name", spaced[] = "/opt/a b/c", directory[] = "/bin/prog/";
-        char *argv1[] = {other, odd, semicolon, empty, NULL};
-        char *argv2[] = {spaced, semicolon, NULL};
-        char *argv3[] = {empty, NULL};
-        char *argv4[] = {directory, NULL};
+        char *argv1[] = { other, odd, semicolon, empty, NULL };
+        char *argv2[] = { spaced, semicolon, NULL };
+        char *argv3[] = { empty, NULL };
+        char *argv4[] = { directory, NULL };
         struct exec_command commands[] = {
-                {.path = path, .argv = argv1, .flags = EXEC_IGNORE_FAILURE},
-                {.path = spaced, .argv = argv2, .flags = EXEC_AMBIENT_MAGIC | EXEC_NO_ENV_EXPAND},
-                {.path = path, .argv = argv3, .flags = 0},
-                {.path = path, .argv = argv4, .flags = 0},
+                { .path = path, .argv = argv1, .flags = EXEC_IGNORE_FAILURE },
+                { .path = spaced, .argv = argv2, .flags = EXEC_AMBIENT_MAGIC | EXEC_NO_ENV_EXPAND },
+                { .path = path, .argv = argv3, .flags = 0 },
+                { .path = path, .argv = argv4, .flags = 0 },
         };
         _cleanup_(commands_done) struct commands c = {};
         _cleanup_free_ char *text = NULL;

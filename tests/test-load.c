@@ -12,8 +12,6 @@
 #include "tests.h"
 #include "value.h"
 
-
-
 static char *read_text(const char *path)
 {
         FILE *f = fopen(path, "re");
@@ -25,7 +23,6 @@ static char *read_text(const char *path)
         fclose(f);
         return text;
 }
-
 
 /* Each bad case: exactly its expected messages, in order, and the failing units left out. */
 START_TEST(test_bad_fixtures)
@@ -95,7 +92,8 @@ START_TEST(test_ssh_inetd)
 {
         struct diag diag = { 0 };
         struct unit_set set = load_fixture("good", "ssh", &diag);
-        const struct unit *socket = must_find(&set, "ssh.socket"), *service = must_find(&set, "ssh@.service");
+        const struct unit *socket = must_find(&set, "ssh.socket"),
+                          *service = must_find(&set, "ssh@.service");
         _cleanup_free_ char *service_name = NULL;
 
         ck_assert(socket->socket.accept);
@@ -215,15 +213,17 @@ START_TEST(test_continuation_values)
         const struct service_config *se = &must_find(&set, "long.service")->service;
         const struct exec_command *post = &se->exec_start_post.commands[0];
 
-        assert_argv(&se->exec_start.commands[0], "/bin/sh",
-                    (const char *const[]){ "/bin/sh", "-c",
-                                           "echo starting ;      exec /usr/bin/long      --name \"two words\" "
-                                           "--sep \" ; \" --hash \"#1\"",
-                                           NULL });
+        assert_argv(
+                &se->exec_start.commands[0], "/bin/sh",
+                (const char *const[]){ "/bin/sh", "-c",
+                                       "echo starting ;      exec /usr/bin/long      --name \"two words\" "
+                                       "--sep \" ; \" --hash \"#1\"",
+                                       NULL });
         ck_assert_uint_eq(strv_length(post->argv), 513);
         ck_assert_str_eq(post->argv[512], "arg0511");
         ck_assert_uint_eq(se->exec_stop_post.n, 3);
-        assert_argv(&se->exec_stop_post.commands[1], "/bin/echo", (const char *const[]){ "/bin/echo", ";", NULL });
+        assert_argv(&se->exec_stop_post.commands[1], "/bin/echo",
+                    (const char *const[]){ "/bin/echo", ";", NULL });
         ck_assert_uint_eq(se->exec_stop_post.commands[2].flags, EXEC_IGNORE_FAILURE);
         ck_assert_str_eq(se->environment[0], "A=x ; y");
         ck_assert_str_eq(se->environment[1], "B=#not-a-comment");
@@ -250,8 +250,8 @@ START_TEST(test_specifiers)
         assert_argv(&service->service.exec_start.commands[0], "/usr/bin/app",
                     (const char *const[]){ "/usr/bin/app", "--name", "app@8080", "--port", "8080", "--unit",
                                            "app@8080.service", "--runtime", "/run/user/1000/app", "--state",
-                                           "/home/tester/.local/state/app", "--user", "tester:1000:testers:1001",
-                                           NULL });
+                                           "/home/tester/.local/state/app", "--user",
+                                           "tester:1000:testers:1001", NULL });
         ck_assert_str_eq(service->service.environment[0], "APP_HOME=/home/tester");
         ck_assert_str_eq(service->service.environment[1], "APP_MACHINE=0123456789abcdef0123456789abcdef");
         ck_assert_str_eq(service->service.environment[2], "APP_BOOT=fedcba9876543210fedcba9876543210");
@@ -262,9 +262,9 @@ START_TEST(test_specifiers)
         ck_assert_str_eq(service->service.runtime_directory[0], "app/8080");
 
         assert_argv(&path->service.exec_start.commands[0], "/usr/bin/fsck",
-                    (const char *const[]){ "/usr/bin/fsck", "/path/dev/sda1", "sda1", "sda1", "path/dev/sda1",
-                                           "/home/tester/.cache", "/home/tester/.local/state/log",
-                                           "/home/tester/.config", NULL });
+                    (const char *const[]){ "/usr/bin/fsck", "/path/dev/sda1", "sda1", "sda1",
+                                           "path/dev/sda1", "/home/tester/.cache",
+                                           "/home/tester/.local/state/log", "/home/tester/.config", NULL });
         unit_set_clear(&set);
 }
 END_TEST
@@ -274,9 +274,10 @@ START_TEST(test_kinds)
         struct diag diag = { 0 };
         struct unit_set set = load_fixture("good", "kinds", &diag);
         const struct socket_config *so = &must_find(&set, "kinds.socket")->socket;
-        static const enum listen_type types[] = { LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM,
-                                                  LISTEN_STREAM, LISTEN_STREAM, LISTEN_STREAM, LISTEN_DATAGRAM,
-                                                  LISTEN_SEQPACKET, LISTEN_FIFO, LISTEN_SPECIAL, LISTEN_NETLINK,
+        static const enum listen_type types[] = { LISTEN_STREAM,       LISTEN_STREAM,   LISTEN_STREAM,
+                                                  LISTEN_STREAM,       LISTEN_STREAM,   LISTEN_STREAM,
+                                                  LISTEN_STREAM,       LISTEN_DATAGRAM, LISTEN_SEQPACKET,
+                                                  LISTEN_FIFO,         LISTEN_SPECIAL,  LISTEN_NETLINK,
                                                   LISTEN_MESSAGE_QUEUE };
         char text[ADDRESS_FORMAT_MAX];
 
@@ -335,9 +336,6 @@ START_TEST(test_defaults_and_resets)
         unitfile_free(file);
 }
 END_TEST
-
-
-
 
 Suite *load_suite(void)
 {

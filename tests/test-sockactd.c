@@ -25,7 +25,8 @@ START_TEST(test_check_example_units)
         ck_assert_msg(r.status == 0, "sockactd --check units/ failed:\n%s", r.err);
         ck_assert_str_eq(r.err, "");
         ck_assert_ptr_nonnull(strstr(r.out, "units/echo.socket: loaded\n"));
-        ck_assert_ptr_nonnull(strstr(r.out, "units/echo@.service: loaded (template, checked as echo@instance.service)"));
+        ck_assert_ptr_nonnull(
+                strstr(r.out, "units/echo@.service: loaded (template, checked as echo@instance.service)"));
         ck_assert_ptr_nonnull(strstr(r.out, " 0 not loaded, 0 errors\n"));
         run_result_clear(&r);
 }
@@ -34,13 +35,14 @@ END_TEST
 /* The sentence of the issue that set the error format, byte for byte, and exit status 1. */
 START_TEST(test_check_reports_file_line)
 {
-        char *argv[] = { (char *) SOCKACTD, (char *) "--check", (char *) "tests/units/bad/address-port-range/web.socket",
-                         NULL };
+        char *argv[] = { (char *) SOCKACTD, (char *) "--check",
+                         (char *) "tests/units/bad/address-port-range/web.socket", NULL };
         struct run_result r = run_program(argv);
 
         ck_assert_int_eq(r.status, 1);
-        ck_assert_str_eq(r.err, "tests/units/bad/address-port-range/web.socket:7: ListenStream=: invalid address "
-                                "\"127.0.0.1:99999\": port out of range\n");
+        ck_assert_str_eq(r.err,
+                         "tests/units/bad/address-port-range/web.socket:7: ListenStream=: invalid address "
+                         "\"127.0.0.1:99999\": port out of range\n");
         ck_assert_ptr_nonnull(strstr(r.out, "tests/units/bad/address-port-range/web.socket: not loaded\n"));
         run_result_clear(&r);
 }
@@ -94,7 +96,8 @@ START_TEST(test_sockactl_verify)
         run_result_clear(&r);
         r = run_program(bad);
         ck_assert_int_eq(r.status, 1);
-        ck_assert_ptr_nonnull(strstr(r.err, "web.socket: no Listen*= directive: a socket unit needs at least one\n"));
+        ck_assert_ptr_nonnull(
+                strstr(r.err, "web.socket: no Listen*= directive: a socket unit needs at least one\n"));
         run_result_clear(&r);
         r = run_program(usage);
         ck_assert_int_eq(r.status, 2);
@@ -106,8 +109,8 @@ END_TEST
 START_TEST(test_dump)
 {
         char *argv[] = { (char *) SOCKACTD, (char *) "--dump", (char *) "units/echo.socket", NULL };
-        char *instance[] = { (char *) SOCKACTD, (char *) "--dump", (char *) "units/echo@7-127.0.0.1:18007-127.0.0.1:40000.service",
-                             NULL };
+        char *instance[] = { (char *) SOCKACTD, (char *) "--dump",
+                             (char *) "units/echo@7-127.0.0.1:18007-127.0.0.1:40000.service", NULL };
         char *missing[] = { (char *) SOCKACTD, (char *) "--dump", (char *) "units/missing.socket", NULL };
         struct run_result r = run_program(argv);
 
@@ -122,12 +125,14 @@ START_TEST(test_dump)
         /* An instance without a file of its own is read from its template, with its instance name. */
         r = run_program(instance);
         ck_assert_int_eq(r.status, 0);
-        ck_assert_ptr_nonnull(strstr(r.out, "Description=Echo for connection 7-127.0.0.1:18007-127.0.0.1:40000\n"));
+        ck_assert_ptr_nonnull(
+                strstr(r.out, "Description=Echo for connection 7-127.0.0.1:18007-127.0.0.1:40000\n"));
         run_result_clear(&r);
 
         r = run_program(missing);
         ck_assert_int_eq(r.status, 1);
-        ck_assert_ptr_nonnull(strstr(r.err, "units/missing.socket: cannot read the unit file: No such file"));
+        ck_assert_ptr_nonnull(
+                strstr(r.err, "units/missing.socket: cannot read the unit file: No such file"));
         run_result_clear(&r);
 }
 END_TEST
@@ -151,8 +156,8 @@ END_TEST
 /* The daemon on the example units: it logs each unit, then stops on SIGTERM with status 0. */
 START_TEST(test_daemon_starts_and_stops)
 {
-        char *argv[] = { (char *) SOCKACTD, (char *) "--unit-dir", (char *) "units", (char *) "--log-target",
-                         (char *) "stderr", NULL };
+        char *argv[] = { (char *) SOCKACTD,       (char *) "--unit-dir", (char *) "units",
+                         (char *) "--log-target", (char *) "stderr",     NULL };
         posix_spawn_file_actions_t actions;
         char log[8192] = "";
         size_t len = 0;

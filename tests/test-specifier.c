@@ -60,31 +60,31 @@ START_TEST(test_unit_name_specifiers)
         static const struct {
                 const char *unit, *s, *expected;
         } cases[] = {
-                {"foo-bar@a\\x2db.socket", "%n", "foo-bar@a\\x2db.socket"},
-                {"foo-bar@a\\x2db.socket", "%N", "foo-bar@a\\x2db"},
-                {"foo-bar@a\\x2db.socket", "%p", "foo-bar"},
-                {"foo-bar@a\\x2db.socket", "%P", "foo/bar"},
-                {"foo-bar@a\\x2db.socket", "%i", "a\\x2db"},
-                {"foo-bar@a\\x2db.socket", "%I", "a-b"},
-                {"foo-bar@a\\x2db.socket", "%j", "bar"},
-                {"foo-bar@a\\x2db.socket", "%J", "bar"},
-                {"foo-bar@a\\x2db.socket", "%f", "/a-b"},
-                {"getty@tty1.service", "%p %i %I %j %f %N", "getty tty1 tty1 getty /tty1 getty@tty1"},
-                {"sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%i", "0-127.0.0.1:22-127.0.0.1:54321"},
-                {"sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%I", "0/127.0.0.1:22/127.0.0.1:54321"},
-                {"sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%f", "/0/127.0.0.1:22/127.0.0.1:54321"},
+                { "foo-bar@a\\x2db.socket", "%n", "foo-bar@a\\x2db.socket" },
+                { "foo-bar@a\\x2db.socket", "%N", "foo-bar@a\\x2db" },
+                { "foo-bar@a\\x2db.socket", "%p", "foo-bar" },
+                { "foo-bar@a\\x2db.socket", "%P", "foo/bar" },
+                { "foo-bar@a\\x2db.socket", "%i", "a\\x2db" },
+                { "foo-bar@a\\x2db.socket", "%I", "a-b" },
+                { "foo-bar@a\\x2db.socket", "%j", "bar" },
+                { "foo-bar@a\\x2db.socket", "%J", "bar" },
+                { "foo-bar@a\\x2db.socket", "%f", "/a-b" },
+                { "getty@tty1.service", "%p %i %I %j %f %N", "getty tty1 tty1 getty /tty1 getty@tty1" },
+                { "sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%i", "0-127.0.0.1:22-127.0.0.1:54321" },
+                { "sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%I", "0/127.0.0.1:22/127.0.0.1:54321" },
+                { "sshd@0-127.0.0.1:22-127.0.0.1:54321.service", "%f", "/0/127.0.0.1:22/127.0.0.1:54321" },
                 /* A plain name has an empty instance, and %f is its prefix as a path. */
-                {"sshd.socket", "[%i][%I]", "[][]"},
-                {"sshd.socket", "%n %N %p %P %j %J %f", "sshd.socket sshd sshd sshd sshd sshd /sshd"},
-                {"dev-disk-by\\x2duuid.socket", "%p", "dev-disk-by\\x2duuid"},
-                {"dev-disk-by\\x2duuid.socket", "%P", "dev/disk/by-uuid"},
-                {"dev-disk-by\\x2duuid.socket", "%j %J", "by\\x2duuid by-uuid"},
-                {"dev-disk-by\\x2duuid.socket", "%f", "/dev/disk/by-uuid"},
-                {"foo-bar-baz@x.service", "%j", "baz"},
-                {"foo-.service", "[%j]", "[]"},
-                {"getty@.service", "%n [%i] [%I] %p", "getty@.service [] [] getty"},
-                {"my.app@x.socket", "%N %p", "my.app@x my.app"},
-                {"foo@a\\xZZ.service", "%i", "a\\xZZ"},
+                { "sshd.socket", "[%i][%I]", "[][]" },
+                { "sshd.socket", "%n %N %p %P %j %J %f", "sshd.socket sshd sshd sshd sshd sshd /sshd" },
+                { "dev-disk-by\\x2duuid.socket", "%p", "dev-disk-by\\x2duuid" },
+                { "dev-disk-by\\x2duuid.socket", "%P", "dev/disk/by-uuid" },
+                { "dev-disk-by\\x2duuid.socket", "%j %J", "by\\x2duuid by-uuid" },
+                { "dev-disk-by\\x2duuid.socket", "%f", "/dev/disk/by-uuid" },
+                { "foo-bar-baz@x.service", "%j", "baz" },
+                { "foo-.service", "[%j]", "[]" },
+                { "getty@.service", "%n [%i] [%I] %p", "getty@.service [] [] getty" },
+                { "my.app@x.socket", "%N %p", "my.app@x my.app" },
+                { "foo@a\\xZZ.service", "%i", "a\\xZZ" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++)
@@ -126,10 +126,12 @@ END_TEST
 START_TEST(test_refused)
 {
         static const char unsupported[] = "aABcdDMoqrRsTVwWyY";
-        static const char *const unknown[] = {"%z", "%Z", "%k", "%0", "%-", "%/", "% ", "%\xc3\xa4", "%{x}"};
+        static const char *const unknown[] = {
+                "%z", "%Z", "%k", "%0", "%-", "%/", "% ", "%\xc3\xa4", "%{x}"
+        };
 
         for (const char *c = unsupported; *c; c++) {
-                char s[] = {'x', '%', *c, '\0'};
+                char s[] = { 'x', '%', *c, '\0' };
 
                 assert_refused(&fixed, s, "specifier is not supported by sockact");
         }
@@ -144,25 +146,25 @@ END_TEST
 
 START_TEST(test_not_available)
 {
-        const struct specifier_context empty = {0};
+        const struct specifier_context empty = { 0 };
         static const struct {
                 const char *s, *reason;
         } cases[] = {
-                {"%n", "unit name is not available"},
-                {"%f", "unit name is not available"},
-                {"%t", "%t: runtime directory root is not available"},
-                {"%S", "%S: state directory root is not available"},
-                {"%C", "%C: cache directory root is not available"},
-                {"%L", "%L: log directory root is not available"},
-                {"%E", "%E: configuration directory root is not available"},
-                {"%h", "%h: home directory is not available"},
-                {"%u", "%u: user name is not available"},
-                {"%g", "%g: group name is not available"},
-                {"%H", "%H: host name is not available"},
-                {"%l", "%l: host name is not available"},
-                {"%m", "%m: machine ID is not available"},
-                {"%b", "%b: boot ID is not available"},
-                {"%v", "%v: kernel release is not available"},
+                { "%n", "unit name is not available" },
+                { "%f", "unit name is not available" },
+                { "%t", "%t: runtime directory root is not available" },
+                { "%S", "%S: state directory root is not available" },
+                { "%C", "%C: cache directory root is not available" },
+                { "%L", "%L: log directory root is not available" },
+                { "%E", "%E: configuration directory root is not available" },
+                { "%h", "%h: home directory is not available" },
+                { "%u", "%u: user name is not available" },
+                { "%g", "%g: group name is not available" },
+                { "%H", "%H: host name is not available" },
+                { "%l", "%l: host name is not available" },
+                { "%m", "%m: machine ID is not available" },
+                { "%b", "%b: boot ID is not available" },
+                { "%v", "%v: kernel release is not available" },
         };
         _cleanup_free_ char *ids = NULL;
 
@@ -209,7 +211,7 @@ END_TEST
 
 START_TEST(test_from_system)
 {
-        struct specifier_context ctx = {.unit_name = "getty@tty1.service"};
+        struct specifier_context ctx = { .unit_name = "getty@tty1.service" };
         struct specifier_storage storage;
         _cleanup_free_ char *out = NULL, *uid = NULL;
 
@@ -245,12 +247,12 @@ START_TEST(test_from_system)
 }
 END_TEST
 
-static const char *const environment[] = {"HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"};
+static const char *const environment[] = { "HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" };
 
 /* The XDG variables and $HOME decide a user's roots; run as root, only %h follows $HOME. */
 START_TEST(test_from_system_environment)
 {
-        struct specifier_context ctx = {0};
+        struct specifier_context ctx = { 0 };
         struct specifier_storage storage;
         char *saved[ELEMENTSOF(environment)], long_home[5000];
 

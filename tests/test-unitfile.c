@@ -74,8 +74,8 @@ START_TEST(test_semicolons_and_hashes_kept)
                                 "Environment=\"A=x;y\" B=#1\n");
 
         ck_assert_uint_eq(p.diag.n, 0);
-        assert_assignment(&p, 0, "Service", "ExecStart", "/bin/sh -c 'echo a ; echo b' ; /bin/true # not a comment",
-                          2);
+        assert_assignment(&p, 0, "Service", "ExecStart",
+                          "/bin/sh -c 'echo a ; echo b' ; /bin/true # not a comment", 2);
         assert_assignment(&p, 1, "Service", "Environment", "\"A=x;y\" B=#1", 3);
         parsed_free(&p);
 }

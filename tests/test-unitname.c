@@ -26,29 +26,29 @@ START_TEST(test_valid)
                 enum unit_type type;
                 bool template, instance;
         } names[] = {
-                {"sshd.socket", UNIT_SOCKET, false, false},
-                {"getty@tty1.service", UNIT_SERVICE, false, true},
-                {"getty@.service", UNIT_SERVICE, true, false},
-                {"foo-bar@a\\x2db.socket", UNIT_SOCKET, false, true},
-                {"sshd@0-127.0.0.1:22-127.0.0.1:54321.service", UNIT_SERVICE, false, true},
-                {"org.freedesktop.foo.service", UNIT_SERVICE, false, false},
-                {"foo@bar@baz.service", UNIT_SERVICE, false, true},
-                {"foo@bar@.service", UNIT_SERVICE, false, true},
-                {"foo.socket.service", UNIT_SERVICE, false, false},
-                {"systemd-fsck@dev-disk-by\\x2duuid-1234.service", UNIT_SERVICE, false, true},
-                {"", _UNIT_TYPE_INVALID, false, false},
-                {".service", _UNIT_TYPE_INVALID, false, false},
-                {"@.service", _UNIT_TYPE_INVALID, false, false},
-                {"@foo.service", _UNIT_TYPE_INVALID, false, false},
-                {"foo", _UNIT_TYPE_INVALID, false, false},
-                {"foo.", _UNIT_TYPE_INVALID, false, false},
-                {"foo.mount", _UNIT_TYPE_INVALID, false, false},
-                {"foo.service.d", _UNIT_TYPE_INVALID, false, false},
-                {"foo bar.service", _UNIT_TYPE_INVALID, false, false},
-                {"foo/bar.service", _UNIT_TYPE_INVALID, false, false},
-                {"foo@b/r.service", _UNIT_TYPE_INVALID, false, false},
-                {"f\xc3\xb6\xc3\xb6.service", _UNIT_TYPE_INVALID, false, false},
-                {"foo%i.service", _UNIT_TYPE_INVALID, false, false},
+                { "sshd.socket", UNIT_SOCKET, false, false },
+                { "getty@tty1.service", UNIT_SERVICE, false, true },
+                { "getty@.service", UNIT_SERVICE, true, false },
+                { "foo-bar@a\\x2db.socket", UNIT_SOCKET, false, true },
+                { "sshd@0-127.0.0.1:22-127.0.0.1:54321.service", UNIT_SERVICE, false, true },
+                { "org.freedesktop.foo.service", UNIT_SERVICE, false, false },
+                { "foo@bar@baz.service", UNIT_SERVICE, false, true },
+                { "foo@bar@.service", UNIT_SERVICE, false, true },
+                { "foo.socket.service", UNIT_SERVICE, false, false },
+                { "systemd-fsck@dev-disk-by\\x2duuid-1234.service", UNIT_SERVICE, false, true },
+                { "", _UNIT_TYPE_INVALID, false, false },
+                { ".service", _UNIT_TYPE_INVALID, false, false },
+                { "@.service", _UNIT_TYPE_INVALID, false, false },
+                { "@foo.service", _UNIT_TYPE_INVALID, false, false },
+                { "foo", _UNIT_TYPE_INVALID, false, false },
+                { "foo.", _UNIT_TYPE_INVALID, false, false },
+                { "foo.mount", _UNIT_TYPE_INVALID, false, false },
+                { "foo.service.d", _UNIT_TYPE_INVALID, false, false },
+                { "foo bar.service", _UNIT_TYPE_INVALID, false, false },
+                { "foo/bar.service", _UNIT_TYPE_INVALID, false, false },
+                { "foo@b/r.service", _UNIT_TYPE_INVALID, false, false },
+                { "f\xc3\xb6\xc3\xb6.service", _UNIT_TYPE_INVALID, false, false },
+                { "foo%i.service", _UNIT_TYPE_INVALID, false, false },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++) {
@@ -146,17 +146,17 @@ END_TEST
 static const struct {
         const char *plain, *escaped;
 } escapes[] = {
-        {"foo/bar-baz", "foo-bar\\x2dbaz"},
-        {".foo/bar-baz", "\\x2efoo-bar\\x2dbaz"},
-        {"..", "\\x2e."},
-        {"x.y", "x.y"},
-        {"a b\\c", "a\\x20b\\x5cc"},
-        {"gr\xc3\xbc\xc3\x9f", "gr\\xc3\\xbc\\xc3\\x9f"},
-        {"/", "-"},
-        {"//x", "--x"},
-        {"127.0.0.1:22", "127.0.0.1:22"},
-        {"user@host", "user\\x40host"},
-        {"", ""},
+        { "foo/bar-baz", "foo-bar\\x2dbaz" },
+        { ".foo/bar-baz", "\\x2efoo-bar\\x2dbaz" },
+        { "..", "\\x2e." },
+        { "x.y", "x.y" },
+        { "a b\\c", "a\\x20b\\x5cc" },
+        { "gr\xc3\xbc\xc3\x9f", "gr\\xc3\\xbc\\xc3\\x9f" },
+        { "/", "-" },
+        { "//x", "--x" },
+        { "127.0.0.1:22", "127.0.0.1:22" },
+        { "user@host", "user\\x40host" },
+        { "", "" },
 };
 
 START_TEST(test_escape)
@@ -178,7 +178,7 @@ START_TEST(test_escape_round_trip)
         char every_byte[256];
 
         for (int c = 1; c < 256; c++) {
-                char s[] = {'a', (char) c, 'b', '\0'};
+                char s[] = { 'a', (char) c, 'b', '\0' };
                 _cleanup_free_ char *escaped = NULL, *plain = NULL, *name = NULL;
 
                 every_byte[c - 1] = (char) c;
@@ -198,7 +198,7 @@ END_TEST
 START_TEST(test_unescape)
 {
         _cleanup_free_ char *upper = NULL, *dashes = NULL;
-        static const char *const bad[] = {"a\\", "a\\y41", "a\\X41", "a\\x4", "a\\xZZ", "a\\x00b"};
+        static const char *const bad[] = { "a\\", "a\\y41", "a\\X41", "a\\x4", "a\\xZZ", "a\\x00b" };
         char *unchanged = NULL;
 
         ck_assert_int_eq(unit_name_unescape("a\\x4A\\x4a", &upper), 0);
@@ -216,15 +216,17 @@ START_TEST(test_path_unescape)
         static const struct {
                 const char *escaped, *path;
         } good[] = {
-                {"-", "/"},
-                {"tty1", "/tty1"},
-                {"foo-bar", "/foo/bar"},
-                {"dev-sda1", "/dev/sda1"},
-                {"\\x2efoo", "/.foo"},
-                {"a\\x2fb", "/a/b"},
-                {"srv-www\\x2ddata", "/srv/www-data"},
+                { "-", "/" },
+                { "tty1", "/tty1" },
+                { "foo-bar", "/foo/bar" },
+                { "dev-sda1", "/dev/sda1" },
+                { "\\x2efoo", "/.foo" },
+                { "a\\x2fb", "/a/b" },
+                { "srv-www\\x2ddata", "/srv/www-data" },
         };
-        static const char *const bad[] = {"", "foo-", "-foo", "foo--bar", "a-.-b", "a-..-b", "a\\x2f", ".."};
+        static const char *const bad[] = {
+                "", "foo-", "-foo", "foo--bar", "a-.-b", "a-..-b", "a\\x2f", ".."
+        };
         char *unchanged = NULL;
 
         for (size_t i = 0; i < ELEMENTSOF(good); i++) {

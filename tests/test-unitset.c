@@ -48,8 +48,9 @@ START_TEST(test_missing_directory)
 
         ck_assert_int_eq(unit_set_load(dirs, NULL, &test_options, &set, &diag), 0);
         ck_assert_uint_eq(diag.n, 1);
-        ck_assert_str_eq(diag.messages[0],
-                         "tests/units/no-such-directory: cannot read the unit directory: No such file or directory");
+        ck_assert_str_eq(
+                diag.messages[0],
+                "tests/units/no-such-directory: cannot read the unit directory: No such file or directory");
         ck_assert_uint_eq(set.n, 2); /* the other directory still loads */
         unit_set_clear(&set);
         diag_clear(&diag);

@@ -36,12 +36,12 @@ END_TEST
 START_TEST(test_utf8)
 {
         ck_assert(utf8_is_valid("plain ascii"));
-        ck_assert(utf8_is_valid("gr\xc3\xbc\xc3\x9f"));           /* "grüß" */
-        ck_assert(utf8_is_valid("\xf0\x9f\x98\x80"));             /* U+1F600 */
-        ck_assert(!utf8_is_valid("\xc3"));                        /* truncated */
-        ck_assert(!utf8_is_valid("\xc0\xaf"));                    /* overlong "/" */
-        ck_assert(!utf8_is_valid("\xed\xa0\x80"));                /* surrogate */
-        ck_assert(!utf8_is_valid("\xf4\x90\x80\x80"));            /* above U+10FFFF */
+        ck_assert(utf8_is_valid("gr\xc3\xbc\xc3\x9f")); /* "grüß" */
+        ck_assert(utf8_is_valid("\xf0\x9f\x98\x80"));   /* U+1F600 */
+        ck_assert(!utf8_is_valid("\xc3"));              /* truncated */
+        ck_assert(!utf8_is_valid("\xc0\xaf"));          /* overlong "/" */
+        ck_assert(!utf8_is_valid("\xed\xa0\x80"));      /* surrogate */
+        ck_assert(!utf8_is_valid("\xf4\x90\x80\x80"));  /* above U+10FFFF */
         ck_assert(!utf8_is_valid("latin1 \xe9t\xe9"));
 }
 END_TEST

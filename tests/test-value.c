@@ -67,12 +67,13 @@ static uint64_t next_random(uint64_t *state)
 
 START_TEST(test_bool)
 {
-        static const char *const yes[] = {"1",   "yes", "y",    "true", "t",  "on",
-                                          "YES", "Y",   "True", "T",    "On", "oN"};
-        static const char *const no[] = {"0",  "no", "n",     "false", "f",  "off",
-                                         "NO", "N",  "False", "F",     "OFF"};
-        static const char *const bad[] = {"",        " yes", "yes ", "2",  "-1", "10",   "00",  "enable",
-                                          "disable", "tru",  "yess", "of", "o",  "nope", "0x1", "yes\n"};
+        static const char *const yes[] = { "1",   "yes", "y",    "true", "t",  "on",
+                                           "YES", "Y",   "True", "T",    "On", "oN" };
+        static const char *const no[] = {
+                "0", "no", "n", "false", "f", "off", "NO", "N", "False", "F", "OFF"
+        };
+        static const char *const bad[] = { "",        " yes", "yes ", "2",  "-1", "10",   "00",  "enable",
+                                           "disable", "tru",  "yess", "of", "o",  "nope", "0x1", "yes\n" };
 
         for (size_t i = 0; i < ELEMENTSOF(yes); i++)
                 ACCEPTS(bool, value_parse_bool, yes[i], true);
@@ -88,8 +89,8 @@ END_TEST
 
 START_TEST(test_integers)
 {
-        static const char *const bad[] = {"",    " 1",  "1 ",  "\t1", "+1",    "0x10",  "0X10", "010", "00",
-                                          "1.0", "1e3", "12a", "a",   "1_000", "1,000", "0b1",  "0o7"};
+        static const char *const bad[] = { "",    " 1",  "1 ",  "\t1", "+1",    "0x10",  "0X10", "010", "00",
+                                           "1.0", "1e3", "12a", "a",   "1_000", "1,000", "0b1",  "0o7" };
 
         ACCEPTS(unsigned, value_parse_unsigned, "0", 0);
         ACCEPTS(unsigned, value_parse_unsigned, "1", 1);
@@ -135,36 +136,36 @@ START_TEST(test_timespan_units)
                 const char *text;
                 uint64_t usec;
         } units[] = {
-                {"usec", 1},
-                {"us", 1},
-                {"\xc2\xb5s", 1}, /* µs, MICRO SIGN */
-                {"\xce\xbcs", 1}, /* μs, GREEK SMALL LETTER MU */
-                {"msec", USEC_PER_MSEC},
-                {"ms", USEC_PER_MSEC},
-                {"seconds", USEC_PER_SEC},
-                {"second", USEC_PER_SEC},
-                {"sec", USEC_PER_SEC},
-                {"s", USEC_PER_SEC},
-                {"minutes", 60 * USEC_PER_SEC},
-                {"minute", 60 * USEC_PER_SEC},
-                {"min", 60 * USEC_PER_SEC},
-                {"m", 60 * USEC_PER_SEC},
-                {"hours", 3600 * USEC_PER_SEC},
-                {"hour", 3600 * USEC_PER_SEC},
-                {"hr", 3600 * USEC_PER_SEC},
-                {"h", 3600 * USEC_PER_SEC},
-                {"days", 86400 * USEC_PER_SEC},
-                {"day", 86400 * USEC_PER_SEC},
-                {"d", 86400 * USEC_PER_SEC},
-                {"weeks", 604800 * USEC_PER_SEC},
-                {"week", 604800 * USEC_PER_SEC},
-                {"w", 604800 * USEC_PER_SEC},
-                {"months", 2629800 * USEC_PER_SEC},
-                {"month", 2629800 * USEC_PER_SEC},
-                {"M", 2629800 * USEC_PER_SEC},
-                {"years", 31557600 * USEC_PER_SEC},
-                {"year", 31557600 * USEC_PER_SEC},
-                {"y", 31557600 * USEC_PER_SEC},
+                { "usec", 1 },
+                { "us", 1 },
+                { "\xc2\xb5s", 1 }, /* µs, MICRO SIGN */
+                { "\xce\xbcs", 1 }, /* μs, GREEK SMALL LETTER MU */
+                { "msec", USEC_PER_MSEC },
+                { "ms", USEC_PER_MSEC },
+                { "seconds", USEC_PER_SEC },
+                { "second", USEC_PER_SEC },
+                { "sec", USEC_PER_SEC },
+                { "s", USEC_PER_SEC },
+                { "minutes", 60 * USEC_PER_SEC },
+                { "minute", 60 * USEC_PER_SEC },
+                { "min", 60 * USEC_PER_SEC },
+                { "m", 60 * USEC_PER_SEC },
+                { "hours", 3600 * USEC_PER_SEC },
+                { "hour", 3600 * USEC_PER_SEC },
+                { "hr", 3600 * USEC_PER_SEC },
+                { "h", 3600 * USEC_PER_SEC },
+                { "days", 86400 * USEC_PER_SEC },
+                { "day", 86400 * USEC_PER_SEC },
+                { "d", 86400 * USEC_PER_SEC },
+                { "weeks", 604800 * USEC_PER_SEC },
+                { "week", 604800 * USEC_PER_SEC },
+                { "w", 604800 * USEC_PER_SEC },
+                { "months", 2629800 * USEC_PER_SEC },
+                { "month", 2629800 * USEC_PER_SEC },
+                { "M", 2629800 * USEC_PER_SEC },
+                { "years", 31557600 * USEC_PER_SEC },
+                { "year", 31557600 * USEC_PER_SEC },
+                { "y", 31557600 * USEC_PER_SEC },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(units); i++) {
@@ -414,8 +415,8 @@ END_TEST
 
 START_TEST(test_mode)
 {
-        static const char *const bad[] = {"",     "8",    "9",     "0o644",     "0x1ff", "-644", "+644",
-                                          " 644", "644 ", "u+rwx", "rw-r--r--", "6.4",   "64a"};
+        static const char *const bad[] = { "",     "8",    "9",     "0o644",     "0x1ff", "-644", "+644",
+                                           " 644", "644 ", "u+rwx", "rw-r--r--", "6.4",   "64a" };
 
         ACCEPTS(mode_t, value_parse_mode, "0", 0);
         ACCEPTS(mode_t, value_parse_mode, "1", 1);
@@ -451,11 +452,12 @@ END_TEST
 
 START_TEST(test_signal)
 {
-        static const char *const bad[] = {
-                "",        "sigterm",  "term",    "Term",      "SIG",     "SIGSIGTERM", "SIG15",
-                "SIGFOO",  "SIGIOT",   "SIGPOLL", "SIGCLD",    " 15",     "15 ",        "+15",
-                "0x0f",    "015",      "RTMIN+",  "RTMIN-1",   "RTMAX+1", "RTMIN+03",   "RTMIN+x",
-                "RTMIN 3", "RTMIN+ 3", "RTMINX",  "SIGRTMAX-", "rtmin",   "SIG TERM"};
+        static const char *const bad[] = { "",           "sigterm", "term",     "Term",    "SIG",
+                                           "SIGSIGTERM", "SIG15",   "SIGFOO",   "SIGIOT",  "SIGPOLL",
+                                           "SIGCLD",     " 15",     "15 ",      "+15",     "0x0f",
+                                           "015",        "RTMIN+",  "RTMIN-1",  "RTMAX+1", "RTMIN+03",
+                                           "RTMIN+x",    "RTMIN 3", "RTMIN+ 3", "RTMINX",  "SIGRTMAX-",
+                                           "rtmin",      "SIG TERM" };
 
         ACCEPTS(int, value_parse_signal, "SIGTERM", SIGTERM);
         ACCEPTS(int, value_parse_signal, "TERM", SIGTERM);
@@ -582,7 +584,7 @@ static void accepts_rlimit(int resource, const char *s, rlim_t soft, rlim_t hard
 
 static void refuses_rlimit(int resource, const char *s, int err)
 {
-        struct rlimit rl = {.rlim_cur = SENTINEL, .rlim_max = SENTINEL};
+        struct rlimit rl = { .rlim_cur = SENTINEL, .rlim_max = SENTINEL };
         int r = value_parse_rlimit(resource, s, &rl);
 
         ck_assert_msg(r == -err, "%d=%s: %d, want -%d", resource, s, r, err);
@@ -595,14 +597,14 @@ START_TEST(test_rlimit_names)
                 int resource;
                 const char *name;
         } names[] = {
-                {RLIMIT_CPU, "LimitCPU"},           {RLIMIT_FSIZE, "LimitFSIZE"},
-                {RLIMIT_DATA, "LimitDATA"},         {RLIMIT_STACK, "LimitSTACK"},
-                {RLIMIT_CORE, "LimitCORE"},         {RLIMIT_RSS, "LimitRSS"},
-                {RLIMIT_NOFILE, "LimitNOFILE"},     {RLIMIT_AS, "LimitAS"},
-                {RLIMIT_NPROC, "LimitNPROC"},       {RLIMIT_MEMLOCK, "LimitMEMLOCK"},
-                {RLIMIT_LOCKS, "LimitLOCKS"},       {RLIMIT_SIGPENDING, "LimitSIGPENDING"},
-                {RLIMIT_MSGQUEUE, "LimitMSGQUEUE"}, {RLIMIT_NICE, "LimitNICE"},
-                {RLIMIT_RTPRIO, "LimitRTPRIO"},     {RLIMIT_RTTIME, "LimitRTTIME"},
+                { RLIMIT_CPU, "LimitCPU" },           { RLIMIT_FSIZE, "LimitFSIZE" },
+                { RLIMIT_DATA, "LimitDATA" },         { RLIMIT_STACK, "LimitSTACK" },
+                { RLIMIT_CORE, "LimitCORE" },         { RLIMIT_RSS, "LimitRSS" },
+                { RLIMIT_NOFILE, "LimitNOFILE" },     { RLIMIT_AS, "LimitAS" },
+                { RLIMIT_NPROC, "LimitNPROC" },       { RLIMIT_MEMLOCK, "LimitMEMLOCK" },
+                { RLIMIT_LOCKS, "LimitLOCKS" },       { RLIMIT_SIGPENDING, "LimitSIGPENDING" },
+                { RLIMIT_MSGQUEUE, "LimitMSGQUEUE" }, { RLIMIT_NICE, "LimitNICE" },
+                { RLIMIT_RTPRIO, "LimitRTPRIO" },     { RLIMIT_RTTIME, "LimitRTTIME" },
         };
 
         ck_assert_int_eq(ELEMENTSOF(names), RLIMIT_NLIMITS);
@@ -617,8 +619,8 @@ END_TEST
 
 START_TEST(test_rlimit_parse)
 {
-        static const char *const bad[] = {"",         ":",         "1:",   ":1",  "1:2:3", "1::2",
-                                          "Infinity", "infinity:", "0x10", "1,2", "1/2"};
+        static const char *const bad[] = { "",         ":",         "1:",   ":1",  "1:2:3", "1::2",
+                                           "Infinity", "infinity:", "0x10", "1,2", "1/2" };
         const rlim_t K = 1024, M = K * K, E = M * M * M, INF = RLIM_INFINITY;
 
         accepts_rlimit(RLIMIT_NOFILE, "1024", 1024, 1024);
@@ -704,7 +706,7 @@ END_TEST
 
 static void formats_rlimit(int resource, rlim_t soft, rlim_t hard, const char *want)
 {
-        struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard}, parsed;
+        struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard }, parsed;
         char buf[VALUE_FORMAT_MAX];
 
         value_format_rlimit(resource, &rl, buf);
@@ -759,7 +761,7 @@ START_TEST(test_rlimit_format)
                 }
                 if (i % 3 == 0)
                         b = resource == RLIMIT_NICE ? 40 : INF;
-                rl = (struct rlimit){.rlim_cur = a == INF ? INF - 1 : a, .rlim_max = b};
+                rl = (struct rlimit){ .rlim_cur = a == INF ? INF - 1 : a, .rlim_max = b };
                 value_format_rlimit(resource, &rl, buf);
                 ck_assert_msg(value_parse_rlimit(resource, buf, &parsed) == 0, "%d: %ju:%ju → \"%s\"",
                               resource, (uintmax_t) rl.rlim_cur, (uintmax_t) rl.rlim_max, buf);
@@ -771,54 +773,54 @@ END_TEST
 
 START_TEST(test_user_name)
 {
-        static const char *const good[] = {"root",
-                                           "nobody",
-                                           "www-data",
-                                           "_apt",
-                                           "systemd-network",
-                                           "a",
-                                           "A",
-                                           "foo.bar",
-                                           "foo@example.com",
-                                           "DOMAIN\\user",
-                                           "John Doe",
-                                           "foo-",
-                                           "gr\xc3\xbc\xc3\x9f",
-                                           "0",
-                                           "1000",
-                                           "65534",
-                                           "65536",
-                                           "4294967294",
-                                           "1a",
-                                           "a1"};
-        static const char *const bad[] = {"",
-                                          "-",
-                                          "-foo",
-                                          "-1",
-                                          "-65535",
-                                          ".",
-                                          "..",
-                                          "foo/bar",
-                                          "/",
-                                          "foo:bar",
-                                          ":",
-                                          " foo",
-                                          "foo ",
-                                          " ",
-                                          "foo\tbar",
-                                          "foo\nbar",
-                                          "\t",
-                                          "foo\x7f",
-                                          "\x01",
-                                          "65535",
-                                          "4294967295",
-                                          "4294967296",
-                                          "99999999999999999999999",
-                                          "0123",
-                                          "007",
-                                          "00",
-                                          "latin1 \xe9t\xe9",
-                                          "\xc3"};
+        static const char *const good[] = { "root",
+                                            "nobody",
+                                            "www-data",
+                                            "_apt",
+                                            "systemd-network",
+                                            "a",
+                                            "A",
+                                            "foo.bar",
+                                            "foo@example.com",
+                                            "DOMAIN\\user",
+                                            "John Doe",
+                                            "foo-",
+                                            "gr\xc3\xbc\xc3\x9f",
+                                            "0",
+                                            "1000",
+                                            "65534",
+                                            "65536",
+                                            "4294967294",
+                                            "1a",
+                                            "a1" };
+        static const char *const bad[] = { "",
+                                           "-",
+                                           "-foo",
+                                           "-1",
+                                           "-65535",
+                                           ".",
+                                           "..",
+                                           "foo/bar",
+                                           "/",
+                                           "foo:bar",
+                                           ":",
+                                           " foo",
+                                           "foo ",
+                                           " ",
+                                           "foo\tbar",
+                                           "foo\nbar",
+                                           "\t",
+                                           "foo\x7f",
+                                           "\x01",
+                                           "65535",
+                                           "4294967295",
+                                           "4294967296",
+                                           "99999999999999999999999",
+                                           "0123",
+                                           "007",
+                                           "00",
+                                           "latin1 \xe9t\xe9",
+                                           "\xc3" };
         char longest[256], too_long[257];
 
         for (size_t i = 0; i < ELEMENTSOF(good); i++)

@@ -25,26 +25,33 @@ static char *refusal(const char *name, const char *text)
 
 START_TEST(test_socket_rules)
 {
-        ASSERT_REFUSED("a.socket", "[Socket]\nAccept=no\n", "a.socket: no Listen*= directive: a socket unit needs at least one");
+        ASSERT_REFUSED("a.socket", "[Socket]\nAccept=no\n",
+                       "a.socket: no Listen*= directive: a socket unit needs at least one");
         ASSERT_REFUSED("a.socket", "[Socket]\nListenStream=1\nListenFIFO=/run/f\nAccept=yes\n",
-                       "a.socket:4: Accept=: Accept=yes needs connections to accept, and ListenFIFO= has none: use Accept=no");
-        ASSERT_REFUSED("a.socket", "[Socket]\nListenSequentialPacket=/run/a\nAccept=yes\nMaxConnectionsPerSource=0\n",
+                       "a.socket:4: Accept=: Accept=yes needs connections to accept, and ListenFIFO= has "
+                       "none: use Accept=no");
+        ASSERT_REFUSED("a.socket",
+                       "[Socket]\nListenSequentialPacket=/run/a\nAccept=yes\nMaxConnectionsPerSource=0\n",
                        "a.socket:4: MaxConnectionsPerSource=: must be at least 1");
         ASSERT_REFUSED("a.socket", "[Socket]\nListenStream=1\nSymlinks=/run/b\n",
-                       "a.socket:3: Symlinks=: needs exactly one file system socket or FIFO to point to, and the unit has 0");
+                       "a.socket:3: Symlinks=: needs exactly one file system socket or FIFO to point to, "
+                       "and the unit has 0");
         ASSERT_REFUSED("a.socket", "[Socket]\nListenMessageQueue=/q\nMessageQueueMessageSize=10\n",
-                       "a.socket:3: MessageQueueMessageSize=: MessageQueueMaxMessages= and MessageQueueMessageSize= go together");
+                       "a.socket:3: MessageQueueMessageSize=: MessageQueueMaxMessages= and "
+                       "MessageQueueMessageSize= go together");
 }
 END_TEST
 
 START_TEST(test_service_rules)
 {
-        ASSERT_REFUSED("a.service", "[Service]\nType=exec\n", "a.service: no ExecStart=: only a Type=oneshot service may have none");
+        ASSERT_REFUSED("a.service", "[Service]\nType=exec\n",
+                       "a.service: no ExecStart=: only a Type=oneshot service may have none");
         ASSERT_REFUSED("a.service", "[Service]\nType=oneshot\n",
                        "a.service: no ExecStart= and no ExecStop=: the service would do nothing");
         ASSERT_REFUSED("a.service", "[Service]\nType=forking\nExecStart=/bin/a ; /bin/b\n",
                        "a.service:3: ExecStart=: more than one command: only Type=oneshot may have several");
-        ASSERT_REFUSED("a.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nType=oneshot\nRestart=on-success\n",
+        ASSERT_REFUSED("a.service",
+                       "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nType=oneshot\nRestart=on-success\n",
                        "a.service:5: Restart=: Restart=on-success cannot be used with Type=oneshot");
 }
 END_TEST
@@ -53,7 +60,8 @@ START_TEST(test_parse_errors_are_not_verified)
 {
         /* Without verification after a parse error, the broken ExecStart= is the only message. */
         ASSERT_REFUSED("a.service", "[Service]\nExecStart=bin/relative\n",
-                       "a.service:2: ExecStart=: invalid command line \"bin/relative\": executable path must be absolute or a plain file name");
+                       "a.service:2: ExecStart=: invalid command line \"bin/relative\": executable path "
+                       "must be absolute or a plain file name");
 }
 END_TEST
 

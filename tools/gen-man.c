@@ -192,7 +192,8 @@ int main(int argc, char *argv[])
                 if (streq(fresh, current))
                         continue;
                 if (!update) {
-                        fprintf(stderr, "%s: the directive lists are out of date: run \"make man\"\n", argv[i]);
+                        fprintf(stderr, "%s: the directive lists are out of date: run \"make man\"\n",
+                                argv[i]);
                         status = 1;
                         continue;
                 }
