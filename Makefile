@@ -124,7 +124,7 @@ check: all $(TEST_RUNNER) $(GEN_MAN)
 	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) $(TEST_RUNNER)
 
 check-sanitize:
-	$(MAKE) BUILD=build/sanitize SANITIZE=1 check
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 check
 
 man: $(GEN_MAN)
 	$(GEN_MAN) --update $(MAN_PAGES)
