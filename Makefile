@@ -58,6 +58,8 @@ LIB_SRC      := $(sort $(wildcard lib/*.c))
 SOCKACTL_SRC := daemon/sockactl.c daemon/offline.c
 SOCKACTD_SRC := $(filter-out daemon/sockactl.c,$(sort $(wildcard daemon/*.c)))
 TEST_SRC     := $(sort $(wildcard tests/*.c))
+# Small programs the tests start and look at from the inside (tests/programs/NAME.c).
+TEST_PROGRAMS := $(patsubst tests/programs/%.c,$(BUILD)/tests/programs/%,$(sort $(wildcard tests/programs/*.c)))
 # Every tests/test-NAME.c defines "Suite *NAME_suite(void)"; the runner finds them by file name.
 TEST_SUITES  := $(subst -,_,$(patsubst tests/test-%.c,%,$(filter tests/test-%.c,$(TEST_SRC))))
 
@@ -90,7 +92,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Idaemon $(ALL_CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -I. $(ALL_CFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/suites.h: Makefile $(TEST_SRC)
 	@mkdir -p $(dir $@)
@@ -110,6 +112,10 @@ $(SOCKACTL): $(SOCKACTL_OBJ) $(LIBSOCKACT)
 $(TEST_RUNNER): $(TEST_OBJ) $(DAEMON_CORE_OBJ) $(LIBSOCKACT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
+$(BUILD)/tests/programs/%: tests/programs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 $(GEN_MAN): $(BUILD)/tools/gen-man.o $(LIBSOCKACT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -119,9 +125,9 @@ $(BUILD)/tools/%.o: tools/%.c
 
 # The tests run from the top of the tree (fixtures are found as tests/units/...),
 # and find the binaries they drive through these variables.
-check: all $(TEST_RUNNER) $(GEN_MAN)
+check: all $(TEST_RUNNER) $(TEST_PROGRAMS) $(GEN_MAN)
 	$(GEN_MAN) --check $(MAN_PAGES)
-	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) $(TEST_RUNNER)
+	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) TEST_PROGRAMS=$(BUILD)/tests/programs $(TEST_RUNNER)
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 check

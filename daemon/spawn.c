@@ -1,0 +1,307 @@
+/* Building a child process; see spawn.h. The parent prepares everything that allocates (the
+ * fd table, the environment vector) before the fork; the child only makes system calls, in
+ * DESIGN.md's order: signals, session, fds, limits, directories, credentials, exec.
+ * The mechanism is fork(): sockactd has one thread, so the child may use what the parent
+ * prepared; the benchmarks in bench/ compare it with the alternatives. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "environ.h"
+#include "spawn.h"
+#include "unit.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static const char *const spawn_stage_table[_SPAWN_STAGE_MAX] = {
+        [SPAWN_STAGE_FORK] = "fork",
+        [SPAWN_STAGE_SIGNALS] = "resetting signals",
+        [SPAWN_STAGE_SESSION] = "setsid",
+        [SPAWN_STAGE_FDS] = "passing file descriptors",
+        [SPAWN_STAGE_NONBLOCK] = "NonBlocking=: fcntl",
+        [SPAWN_STAGE_RLIMIT] = "Limit*=: setrlimit",
+        [SPAWN_STAGE_NICE] = "Nice=: setpriority",
+        [SPAWN_STAGE_ROOT_DIRECTORY] = "RootDirectory=: chroot",
+        [SPAWN_STAGE_GROUPS] = "SupplementaryGroups=: setgroups",
+        [SPAWN_STAGE_GID] = "Group=: setresgid",
+        [SPAWN_STAGE_UID] = "User=: setresuid",
+        [SPAWN_STAGE_WORKING_DIRECTORY] = "WorkingDirectory=: chdir",
+        [SPAWN_STAGE_NO_NEW_PRIVILEGES] = "NoNewPrivileges=: prctl",
+        [SPAWN_STAGE_EXEC] = "exec",
+};
+
+const char *spawn_stage_to_string(enum spawn_stage stage)
+{
+        return (size_t) stage < ELEMENTSOF(spawn_stage_table) ? spawn_stage_table[stage] : NULL;
+}
+
+/* What the parent prepares for the child: nothing in the child allocates. */
+struct child {
+        const struct spawn_request *r;
+        int *sources; /* [3 + n_fds]: the fd that becomes 0, 1, 2, 3, … */
+        char **envp;
+        char *listen_pid; /* "LISTEN_PID=" and room for the pid, inside envp, or NULL */
+        int error_fd;
+};
+
+_Noreturn static void child_fail(const struct child *c, enum spawn_stage stage)
+{
+        struct spawn_error e = { .stage = stage, .error = errno };
+        ssize_t n;
+
+        do
+                n = write(c->error_fd, &e, sizeof(e));
+        while (n < 0 && errno == EINTR);
+        _exit(127);
+}
+
+static int reset_signals(void)
+{
+        sigset_t none;
+
+        sigemptyset(&none);
+        if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+                return -1;
+        for (int sig = 1; sig < _NSIG; sig++) {
+                struct sigaction sa = { .sa_handler = SIG_DFL };
+
+                if (sig == SIGKILL || sig == SIGSTOP)
+                        continue;
+                /* Signals reserved by the C library refuse with EINVAL; they are not ours to reset. */
+                if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
+                        return -1;
+        }
+        return 0;
+}
+
+/* Moves every source fd to its place. Sources below the target range are first lifted above it
+ * (F_DUPFD_CLOEXEC), so that placing one never closes another; dup2() to a different number
+ * then clears FD_CLOEXEC on the copy, which is what the child must inherit. */
+static int place_fds(struct child *c)
+{
+        size_t n = 3 + c->r->n_fds;
+        int lowest = (int) n;
+
+        if (c->error_fd < lowest) {
+                c->error_fd = fcntl(c->error_fd, F_DUPFD_CLOEXEC, lowest);
+                if (c->error_fd < 0)
+                        return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (c->sources[i] >= lowest)
+                        continue;
+                int lifted = fcntl(c->sources[i], F_DUPFD_CLOEXEC, lowest);
+                if (lifted < 0)
+                        return -1;
+                for (size_t k = i + 1; k < n; k++) /* the same fd may stand in several places */
+                        if (c->sources[k] == c->sources[i])
+                                c->sources[k] = lifted;
+                c->sources[i] = lifted;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (dup2(c->sources[i], (int) i) < 0)
+                        return -1;
+
+        /* Everything else is closed at exec, whether it was opened close-on-exec or not. */
+        if (syscall(SYS_close_range, (unsigned) lowest, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                struct rlimit rl;
+
+                if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                        return -1;
+                for (int fd = lowest; (rlim_t) fd < rl.rlim_cur; fd++)
+                        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        return 0;
+}
+
+static int set_nonblock(int fd, bool on)
+{
+        int flags = fcntl(fd, F_GETFL);
+
+        if (flags < 0)
+                return -1;
+        return fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+}
+
+/* Writes the decimal pid after "LISTEN_PID=" without allocating. */
+static void write_listen_pid(char *entry)
+{
+        char digits[24];
+        size_t n = 0;
+        unsigned long pid = (unsigned long) getpid();
+        char *p = entry + strlen("LISTEN_PID=");
+
+        do
+                digits[n++] = (char) ('0' + pid % 10);
+        while ((pid /= 10) > 0);
+        while (n > 0)
+                *p++ = digits[--n];
+        *p = '\0';
+}
+
+_Noreturn static void child_run(struct child *c)
+{
+        const struct spawn_request *r = c->r;
+
+        if (reset_signals() < 0)
+                child_fail(c, SPAWN_STAGE_SIGNALS);
+        if (r->new_session && setsid() < 0)
+                child_fail(c, SPAWN_STAGE_SESSION);
+        if (r->connection_fd >= 0 && set_nonblock(r->connection_fd, false) < 0)
+                child_fail(c, SPAWN_STAGE_NONBLOCK);
+        if (place_fds(c) < 0)
+                child_fail(c, SPAWN_STAGE_FDS);
+        for (size_t i = 0; r->non_blocking && i < r->n_fds; i++)
+                if (set_nonblock(3 + (int) i, true) < 0)
+                        child_fail(c, SPAWN_STAGE_NONBLOCK);
+        for (int i = 0; r->rlimit_set && i < RLIM_NLIMITS; i++)
+                if (r->rlimit_set[i] && setrlimit(i, &r->rlimits[i]) < 0)
+                        child_fail(c, SPAWN_STAGE_RLIMIT);
+        if (r->nice != UNIT_UNSET && setpriority(PRIO_PROCESS, 0, r->nice) < 0)
+                child_fail(c, SPAWN_STAGE_NICE);
+        umask(r->umask);
+        if (r->root_directory && (chroot(r->root_directory) < 0 || chdir("/") < 0))
+                child_fail(c, SPAWN_STAGE_ROOT_DIRECTORY);
+        if (r->set_credentials) {
+                if (setgroups(r->n_groups, r->groups) < 0)
+                        child_fail(c, SPAWN_STAGE_GROUPS);
+                if (setresgid(r->gid, r->gid, r->gid) < 0)
+                        child_fail(c, SPAWN_STAGE_GID);
+                if (setresuid(r->uid, r->uid, r->uid) < 0)
+                        child_fail(c, SPAWN_STAGE_UID);
+        }
+        if (chdir(r->working_directory ? r->working_directory : "/") < 0) {
+                if (!(r->working_directory_missing_ok && errno == ENOENT) || chdir("/") < 0)
+                        child_fail(c, SPAWN_STAGE_WORKING_DIRECTORY);
+        }
+        if (r->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                child_fail(c, SPAWN_STAGE_NO_NEW_PRIVILEGES);
+        if (c->listen_pid)
+                write_listen_pid(c->listen_pid);
+        execve(r->path, r->argv, c->envp);
+        child_fail(c, SPAWN_STAGE_EXEC);
+}
+
+/* The fd table and the environment vector, allocated before the fork. */
+static int child_prepare(const struct spawn_request *r, char listen_pid[static 40], struct child *ret)
+{
+        size_t n_env = strv_length(r->envp);
+        int *sources = calloc(3 + r->n_fds, sizeof(int));
+        char **envp = calloc(n_env + 2, sizeof(char *));
+
+        if (!sources || !envp) {
+                free(sources);
+                free(envp);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < 3; i++)
+                sources[i] = r->stdio[i];
+        for (size_t i = 0; i < r->n_fds; i++)
+                sources[3 + i] = r->fds[i];
+        memcpy(envp, r->envp, n_env * sizeof(char *));
+        if (r->listen_pid) {
+                strcpy(listen_pid, "LISTEN_PID=");
+                envp[n_env] = listen_pid;
+        }
+        *ret = (struct child){
+                .r = r, .sources = sources, .envp = envp, .listen_pid = r->listen_pid ? listen_pid : NULL
+        };
+        return 0;
+}
+
+int spawn_command(const struct spawn_request *r, pid_t *ret_pid, int *ret_pidfd,
+                  struct spawn_error *ret_error)
+{
+        char listen_pid[40];
+        struct spawn_error e;
+        struct child c;
+        int pipe_fds[2], pidfd;
+        ssize_t n;
+        pid_t pid;
+        int k;
+
+        k = child_prepare(r, listen_pid, &c);
+        if (k < 0) {
+                *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
+                return k;
+        }
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
+                k = -errno;
+                goto fail;
+        }
+        c.error_fd = pipe_fds[1];
+
+        pid = fork();
+        if (pid < 0) {
+                k = -errno;
+                close(pipe_fds[0]);
+                close(pipe_fds[1]);
+                goto fail;
+        }
+        if (pid == 0) {
+                close(pipe_fds[0]);
+                child_run(&c);
+        }
+
+        close(pipe_fds[1]);
+        do
+                n = read(pipe_fds[0], &e, sizeof(e));
+        while (n < 0 && errno == EINTR);
+        close(pipe_fds[0]);
+        free(c.sources);
+        free(c.envp);
+        if (n == (ssize_t) sizeof(e)) {
+                (void) waitpid(pid, NULL, 0);
+                *ret_error = e;
+                return -e.error;
+        }
+
+        /* The child has exec'd (or the pipe broke, in which case its exit will tell). The pid
+         * cannot be reused before it is reaped, so the pidfd names this very child. */
+        pidfd = pidfd_open(pid, 0);
+        *ret_pid = pid;
+        *ret_pidfd = pidfd >= 0 ? pidfd : -1;
+        return 0;
+
+fail:
+        free(c.sources);
+        free(c.envp);
+        *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
+        return k;
+}
+
+int spawn_find_executable(const char *path, char **ret)
+{
+        const char *p = ENVIRON_DEFAULT_PATH;
+
+        if (path[0] == '/') {
+                char *copy = strdup(path);
+                if (!copy)
+                        return -ENOMEM;
+                *ret = copy;
+                return 0;
+        }
+        while (*p) {
+                size_t n = strcspn(p, ":");
+                _cleanup_free_ char *candidate = NULL;
+                struct stat st;
+
+                if (strdup_printf(&candidate, "%.*s/%s", (int) n, p, path) < 0)
+                        return -ENOMEM;
+                if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+                        *ret = TAKE_PTR(candidate);
+                        return 0;
+                }
+                p += n + (p[n] == ':');
+        }
+        return -ENOENT;
+}
