@@ -16,27 +16,43 @@ struct socket_owner {
         gid_t gid;
 };
 
-/* Resolves SocketUser= and SocketGroup= (names or numeric ids). With only SocketUser= set the
- * group stays as created (as systemd). Returns 0 or -ESRCH with *ret_reason
- * ("no such user", "no such group"). */
+/* Resolves SocketUser= and SocketGroup= (names or numeric ids; a numeric id without a database
+ * entry is taken as it is). With only SocketUser= set the group is the user's primary group, as
+ * systemd's socket_chown() and systemd.socket(5) do (a numeric user without an entry: the group
+ * stays as created). Returns 0, -ESRCH with *ret_reason ("no such user", "no such group"), or
+ * another -errno when the database cannot be read. */
 int socket_owner_resolve(const struct socket_config *s, struct socket_owner *ret, const char **ret_reason);
 
 /* Opens the listener of one Listen*= line of s. Returns the fd (close-on-exec, non-blocking) or
  * -errno with *ret_stage naming the step ("bind", "listen", "setsockopt SO_MARK", "mkfifo", …).
+ * owner may be NULL (leave as created); it applies to AF_UNIX nodes and FIFOs.
  * A stale AF_UNIX node (a socket file nobody listens on) is replaced; a live one is not
- * (-EADDRINUSE), nor a file that is not a socket (-EEXIST). */
+ * (-EADDRINUSE), nor a file that is not a socket (-EEXIST). An existing FIFO is taken only when it
+ * has SocketMode= and belongs to us or to owner, an existing queue only with SocketMode= and ours
+ * (-EEXIST otherwise). On failure the fd is closed and what this call created (node, FIFO, queue,
+ * parent directories) is removed again; a stale node it replaced stays gone.
+ * Uses umask() around node creation: not for concurrent use from several threads. */
 int socket_listen(const struct socket_config *s, const struct listen *l, const struct socket_owner *owner,
                   const char **ret_stage);
 
 /* The options that apply after listen() and to each accepted connection: keep-alive (time,
  * interval, probes), TCP_DEFER_ACCEPT, NoDelay=, Broadcast=, PassCredentials=, PassSecurity=,
  * Priority=, ReceiveBuffer=, SendBuffer=, Mark=, IPTOS=, IPTTL=, TCPCongestion=, PassPacketInfo=,
- * Timestamping=, each only where it applies to the fd's family and type. */
+ * Timestamping=, each only where it applies to the fd's family and type (read from the fd).
+ * The first option the kernel refuses fails the call (stage "setsockopt NAME"), except that
+ * ReceiveBuffer=/SendBuffer= fall back from SO_*BUFFORCE to the capped SO_*BUF without privilege. */
 int socket_apply_options(const struct socket_config *s, int fd, const char **ret_stage);
 
-/* Symlinks=: links to the unit's one file system socket or FIFO (an existing link is replaced). */
+/* The options set between socket() and bind(), in systemd's order: IPV6_V6ONLY, SO_BINDTODEVICE,
+ * SO_REUSEPORT, IP(V6)_FREEBIND, IP(V6)_TRANSPARENT (IP families only), SO_REUSEADDR (all). */
+int socket_apply_prebind_options(const struct socket_config *s, int fd, int family, const char **ret_stage);
+
+/* Symlinks=: links to the unit's one file system socket or FIFO, parents made with DirectoryMode=.
+ * An existing symlink is replaced atomically; anything else in the way is -EEXIST. Every link is
+ * tried; the first failure is returned (systemd treats it as a warning: the caller decides).
+ * -EINVAL when the unit has not exactly one node to link to. */
 int socket_make_symlinks(const struct socket_config *s, const char **ret_stage);
 
-/* RemoveOnStop=: removes the socket nodes, FIFOs, message queues and Symlinks= of s. Missing
- * ones are no error. */
+/* RemoveOnStop=: removes the socket nodes, FIFOs, message queues and Symlinks= of s, each only if
+ * it is of that kind (a socket, a FIFO, a symlink). Missing ones are no error. */
 void socket_remove_paths(const struct socket_config *s);
