@@ -1,13 +1,19 @@
-/* The daemon's life: find its directories, load every unit (a broken one is logged with its
- * file:line and left out, the others go on), then run the sd-event loop until SIGTERM or
- * SIGINT. Signals are blocked before the loop is built, so that none is lost in between. */
+/* The daemon's life: find its directories, take the runtime directory (one sockactd each), load
+ * every unit (a broken one is logged with its file:line and left out, the others go on), bind
+ * and watch the sockets, run the sd-event loop; on SIGTERM or SIGINT stop every service, close
+ * the sockets and exit 0. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <systemd/sd-event.h>
 
 #include "daemon.h"
 #include "load.h"
+#include "manager.h"
+
+extern char **environ;
 
 /* The unit directories when none are given: /etc/sockact/units and /run/sockact/units for
  * root, $XDG_CONFIG_HOME/sockact/units (~/.config/sockact/units) for anyone else. Those that do
@@ -49,18 +55,11 @@ static int default_unit_dirs(char ***ret)
         return 0;
 }
 
-static int load_units(char *const *dirs, struct unit_set *ret)
+static int load_units(char *const *dirs, const struct specifier_context *ctx, struct unit_set *ret)
 {
-        struct specifier_storage storage;
-        struct specifier_context ctx;
         struct diag diag = { 0 };
-        struct load_options o;
+        struct load_options o = { .specifiers = ctx, .ipv6_supported = address_ipv6_supported() };
         int r;
-
-        r = specifier_context_from_system(&ctx, &storage);
-        if (r < 0)
-                return log_error(r, "Cannot read the system's identity for specifiers: %m");
-        o = (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
 
         r = unit_set_load(dirs, NULL, &o, ret, &diag);
         for (size_t i = 0; i < diag.n; i++)
@@ -77,16 +76,62 @@ static int load_units(char *const *dirs, struct unit_set *ret)
         return 0;
 }
 
+/* The runtime directory when none is given: /run/sockact for root, $XDG_RUNTIME_DIR/sockact
+ * for anyone else. */
+static int default_runtime_dir(char **ret)
+{
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+        if (geteuid() == 0)
+                return strdup_printf(ret, "/run/sockact");
+        if (!xdg || *xdg != '/')
+                return -ENXIO;
+        return strdup_printf(ret, "%s/sockact", xdg);
+}
+
+/* One sockactd per runtime directory: a lock on DIR/lock, held until exit (the kernel drops it
+ * with the process, so a dead sockactd never blocks the next one). */
+static int take_runtime_dir(const char *dir)
+{
+        _cleanup_free_ char *lock = NULL;
+        int fd;
+
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return log_error(errno, "Cannot create the runtime directory %s: %m", dir);
+        if (strdup_printf(&lock, "%s/lock", dir) < 0)
+                return -ENOMEM;
+        fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0)
+                return log_error(errno, "Cannot open %s: %m", lock);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                int error = errno;
+                close(fd);
+                if (error == EWOULDBLOCK)
+                        return log_error(0, "Another sockactd is running with the runtime directory %s",
+                                         dir);
+                return log_error(error, "Cannot lock %s: %m", lock);
+        }
+        return fd; /* kept open, close-on-exec, for the life of the daemon */
+}
+
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
-        (void) userdata;
+        struct manager *m = userdata;
+
+        (void) s;
         log_info("Received %s, stopping", strsignal((int) si->ssi_signo));
-        return sd_event_exit(sd_event_source_get_event(s), 0);
+        manager_begin_stop(m);
+        return 0;
 }
 
 int daemon_run(const struct daemon_options *o)
 {
         _cleanup_strv_free_ char **default_dirs = NULL;
+        _cleanup_free_ char *runtime_dir = NULL;
+        _cleanup_close_ int lock_fd = -1;
+        struct specifier_storage storage;
+        struct specifier_context ctx;
+        struct manager m = { 0 };
         struct unit_set set = { 0 };
         sd_event *event = NULL;
         sigset_t mask;
@@ -98,28 +143,57 @@ int daemon_run(const struct daemon_options *o)
                         "Cannot find the unit directory: set $HOME or $XDG_CONFIG_HOME, or pass --unit-dir");
                 return 1;
         }
-        if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &set) < 0)
+        if (o->runtime_dir)
+                runtime_dir = strdup(o->runtime_dir);
+        else if (default_runtime_dir(&runtime_dir) < 0) {
+                log_error(0,
+                          "Cannot find the runtime directory: set $XDG_RUNTIME_DIR, or pass --runtime-dir");
+                return 1;
+        }
+        if (!runtime_dir)
+                return 1;
+        lock_fd = take_runtime_dir(runtime_dir);
+        if (lock_fd < 0)
+                return 1;
+        r = specifier_context_from_system(&ctx, &storage);
+        if (r < 0) {
+                log_error(r, "Cannot read the system's identity for specifiers: %m");
+                return 1;
+        }
+        if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &ctx, &set) < 0)
                 return 1;
 
+        /* sd-event takes these signals through a signalfd and children through pidfds: block
+         * them before the first source exists, so that none arrives unseen. Children unblock. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGCHLD);
         sigprocmask(SIG_BLOCK, &mask, NULL);
+        signal(SIGPIPE, SIG_IGN);
 
         r = sd_event_default(&event);
         if (r >= 0)
-                r = sd_event_add_signal(event, NULL, SIGTERM, on_stop_signal, NULL);
+                r = sd_event_add_signal(event, NULL, SIGTERM, on_stop_signal, &m);
         if (r >= 0)
-                r = sd_event_add_signal(event, NULL, SIGINT, on_stop_signal, NULL);
+                r = sd_event_add_signal(event, NULL, SIGINT, on_stop_signal, &m);
         if (r < 0) {
                 log_error(r, "Cannot set up the event loop: %m");
                 goto finish;
         }
-        log_info("%zu units loaded, waiting for SIGTERM", set.n);
+        struct exec_roots roots = { .runtime = ctx.runtime_root,
+                                    .state = ctx.state_root,
+                                    .manager_env = environ };
+        r = manager_start(&m, event, &set, &roots);
+        if (r < 0) {
+                log_error(r, "Cannot start: %m");
+                goto finish;
+        }
         r = sd_event_loop(event);
         if (r < 0)
                 log_error(r, "Event loop failed: %m");
 finish:
+        manager_free(&m);
         sd_event_unref(event);
         unit_set_clear(&set);
         return r < 0 ? 1 : 0;

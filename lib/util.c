@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -112,6 +113,14 @@ int strextend_printf(char **buf, const char *format, ...)
 }
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+uint64_t now_usec(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
 int strbuf_put(struct strbuf *b, const char *s, size_t n)
 {
         if (b->len + n + 1 > b->allocated) {

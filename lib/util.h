@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,9 @@ static inline const char *endswith(const char *s, const char *suffix)
 }
 
 #define WHITESPACE " \t\n\r"
+
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t now_usec(void);
 
 size_t strv_length(char *const *v);
 /* Appends s to *v, taking ownership of s (freed on failure). */

@@ -153,17 +153,20 @@ START_TEST(test_usage_errors)
 }
 END_TEST
 
-/* The daemon on the example units: it logs each unit, then stops on SIGTERM with status 0. */
+/* The daemon on the example units: it logs each unit and that it is ready, then stops on
+ * SIGTERM with status 0. */
 START_TEST(test_daemon_starts_and_stops)
 {
-        char *argv[] = { (char *) SOCKACTD,       (char *) "--unit-dir", (char *) "units",
-                         (char *) "--log-target", (char *) "stderr",     NULL };
+        char runtime[] = "/tmp/sockact-test-runtime-XXXXXX";
+        char *argv[] = { (char *) SOCKACTD, (char *) "--unit-dir",   (char *) "units", (char *) "--runtime-dir",
+                         runtime,           (char *) "--log-target", (char *) "stderr", NULL };
         posix_spawn_file_actions_t actions;
         char log[8192] = "";
         size_t len = 0;
         int err[2], status;
         pid_t pid;
 
+        ck_assert_ptr_nonnull(mkdtemp(runtime));
         ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
@@ -171,7 +174,7 @@ START_TEST(test_daemon_starts_and_stops)
         posix_spawn_file_actions_destroy(&actions);
         close(err[1]);
 
-        while (!strstr(log, "units loaded, waiting for SIGTERM\n")) {
+        while (!strstr(log, " sockets listening, ready\n")) {
                 struct pollfd p = { .fd = err[0], .events = POLLIN };
                 ssize_t n;
 
@@ -187,6 +190,9 @@ START_TEST(test_daemon_starts_and_stops)
         ck_assert(WIFEXITED(status));
         ck_assert_int_eq(WEXITSTATUS(status), 0);
         close(err[0]);
+        ck_assert_int_eq(unlink(strcat(runtime, "/lock")), 0);
+        runtime[strlen(runtime) - strlen("/lock")] = '\0';
+        ck_assert_int_eq(rmdir(runtime), 0);
 }
 END_TEST
 

@@ -1,0 +1,47 @@
+/* The daemon's run-time state: the loaded units, a socket_unit per socket unit and a
+ * service_unit per service, and the links between them (which sockets feed which service).
+ * It starts everything on the event loop and stops everything on request. */
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include "exec.h"
+#include "load.h"
+#include "service.h"
+#include "socket-unit.h"
+
+struct manager {
+        sd_event *event;
+        struct unit_set units;
+        struct socket_unit *sockets;
+        size_t n_sockets;
+        struct service_unit *services;
+        size_t n_services;
+        struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
+        bool stopping;
+};
+
+/* Takes the loaded units (moved out of *units), binds every socket (a socket that cannot be
+ * bound fails its own unit only) and watches them. Returns 0 or -ENOMEM. */
+int manager_start(struct manager *m, sd_event *event, struct unit_set *units,
+                  const struct exec_roots *roots);
+
+/* Stops every service and closes the sockets; the event loop exits when all are down. */
+void manager_begin_stop(struct manager *m);
+
+void manager_free(struct manager *m);
+
+/* The fds a service gets at 3…, in configuration order: those of the socket units that name it
+ * (Service= or by name), then those of its Sockets=; and the LISTEN_FDNAMES name of each. */
+int manager_service_fds(struct manager *m, const struct service_unit *s, int **ret_fds, char ***ret_names,
+                        size_t *ret_n);
+
+/* Called by a service that went down: its sockets watch again (or, while stopping, the loop may end). */
+void manager_service_down(struct manager *m, struct service_unit *s);
+/* A service is being started: its sockets are not watched while it runs. */
+void manager_service_activating(struct manager *m, struct service_unit *s);
+/* A service may not start before until (CLOCK_MONOTONIC): its sockets pause until then. */
+void manager_service_paused(struct manager *m, struct service_unit *s, uint64_t until);
+
+/* The number of sockets listening. */
+size_t manager_listening(const struct manager *m);

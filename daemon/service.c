@@ -1,0 +1,559 @@
+/* A service's life, one enter_*() step per state: each step starts a process or a timer and
+ * returns; the child-exit and timer events call the next step. Only the main process of a
+ * running service and one control process (an ExecStartPre=… command) exist at a time.
+ * What restarts and what a process's exit means are pure functions, tested on their own. */
+#include <errno.h>
+#include <signal.h>
+
+#include "log.h"
+#include "manager.h"
+#include "value.h"
+#include "service.h"
+
+static const char *const service_state_table[_SERVICE_STATE_MAX] = {
+        [SERVICE_DEAD] = "dead",
+        [SERVICE_START_PRE] = "start-pre",
+        [SERVICE_START] = "start",
+        [SERVICE_START_POST] = "start-post",
+        [SERVICE_RUNNING] = "running",
+        [SERVICE_STOP] = "stop",
+        [SERVICE_STOP_SIGTERM] = "stop-sigterm",
+        [SERVICE_STOP_SIGKILL] = "stop-sigkill",
+        [SERVICE_STOP_POST] = "stop-post",
+        [SERVICE_AUTO_RESTART] = "auto-restart",
+        [SERVICE_FAILED] = "failed",
+};
+
+static const char *const service_result_table[_SERVICE_RESULT_MAX] = {
+        [SERVICE_SUCCESS] = "success",
+        [SERVICE_FAILURE_RESOURCES] = "resources",
+        [SERVICE_FAILURE_PROTOCOL] = "protocol",
+        [SERVICE_FAILURE_TIMEOUT] = "timeout",
+        [SERVICE_FAILURE_EXIT_CODE] = "exit-code",
+        [SERVICE_FAILURE_SIGNAL] = "signal",
+        [SERVICE_FAILURE_CORE_DUMP] = "core-dump",
+        [SERVICE_FAILURE_WATCHDOG] = "watchdog",
+        [SERVICE_FAILURE_START_LIMIT_HIT] = "start-limit-hit",
+};
+
+const char *service_state_to_string(enum service_state s)
+{
+        return (size_t) s < ELEMENTSOF(service_state_table) ? service_state_table[s] : NULL;
+}
+
+const char *service_result_to_string(enum service_result r)
+{
+        return (size_t) r < ELEMENTSOF(service_result_table) ? service_result_table[r] : NULL;
+}
+
+/* systemd.service(5), Restart=: which results restart under which setting. A clean exit is
+ * SERVICE_SUCCESS (exit status 0, or SIGHUP, SIGINT, SIGTERM or SIGPIPE). */
+bool service_restart_needed(enum service_restart policy, enum service_result r)
+{
+        switch (policy) {
+        case RESTART_ALWAYS:
+                return r != SERVICE_FAILURE_START_LIMIT_HIT;
+        case RESTART_ON_SUCCESS:
+                return r == SERVICE_SUCCESS;
+        case RESTART_ON_FAILURE:
+                return r != SERVICE_SUCCESS && r != SERVICE_FAILURE_START_LIMIT_HIT;
+        case RESTART_ON_ABNORMAL:
+                return r == SERVICE_FAILURE_SIGNAL || r == SERVICE_FAILURE_CORE_DUMP ||
+                       r == SERVICE_FAILURE_TIMEOUT || r == SERVICE_FAILURE_WATCHDOG;
+        case RESTART_ON_WATCHDOG:
+                return r == SERVICE_FAILURE_WATCHDOG;
+        case RESTART_ON_ABORT:
+                return r == SERVICE_FAILURE_SIGNAL || r == SERVICE_FAILURE_CORE_DUMP;
+        default:
+                return false;
+        }
+}
+
+enum service_result service_result_from_exit(int code, int status)
+{
+        if (code == CLD_EXITED)
+                return status == 0 ? SERVICE_SUCCESS : SERVICE_FAILURE_EXIT_CODE;
+        if (code == CLD_DUMPED)
+                return SERVICE_FAILURE_CORE_DUMP;
+        if (status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE)
+                return SERVICE_SUCCESS; /* the signals systemd counts as a clean stop */
+        return SERVICE_FAILURE_SIGNAL;
+}
+
+static void enter_stop(struct service_unit *s, enum service_result result);
+static void enter_stop_post(struct service_unit *s);
+static void enter_signal(struct service_unit *s, enum service_state state);
+static void enter_start(struct service_unit *s);
+static void enter_start_post(struct service_unit *s);
+static void run_next_control(struct service_unit *s);
+
+static void set_state(struct service_unit *s, enum service_state state)
+{
+        if (s->state == state)
+                return;
+        log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
+                       service_state_to_string(state));
+        s->state = state;
+        if (state == SERVICE_DEAD || state == SERVICE_FAILED)
+                manager_service_down(s->manager, s);
+}
+
+static int on_timer(sd_event_source *source, uint64_t usec, void *userdata);
+
+/* Arms the one timer of the service, usec from now (USEC_INFINITY: none). */
+static void arm_timer(struct service_unit *s, uint64_t usec)
+{
+        s->timer = sd_event_source_disable_unref(s->timer);
+        if (usec == USEC_INFINITY)
+                return;
+        if (sd_event_add_time_relative(s->manager->event, &s->timer, CLOCK_MONOTONIC, usec, 0, on_timer, s) <
+            0)
+                log_unit_warning(s->unit->name, 0, "Cannot arm a timer, the service may wait forever");
+}
+
+static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata);
+
+static int watch_child(struct service_unit *s, pid_t pid, int pidfd, sd_event_source **ret)
+{
+        int r;
+
+        if (pidfd >= 0) {
+                r = sd_event_add_child_pidfd(s->manager->event, ret, pidfd, WEXITED, on_child, s);
+                if (r >= 0)
+                        sd_event_source_set_child_pidfd_own(*ret, true);
+        } else
+                r = sd_event_add_child(s->manager->event, ret, pid, WEXITED, on_child, s);
+        if (r < 0) {
+                if (pidfd >= 0)
+                        close(pidfd);
+                return log_unit_error(s->unit->name, r, "Cannot watch process %d: %m", (int) pid);
+        }
+        sd_event_source_set_child_process_own(*ret, true);
+        return 0;
+}
+
+/* The environment sockactd adds to a command: $MAINPID, and during a stop the result so far. */
+static void control_environment(const struct service_unit *s, char buf[4][64], char *env[5])
+{
+        size_t n = 0;
+
+        if (s->main_pid > 0) {
+                snprintf(buf[n], 64, "MAINPID=%d", (int) s->main_pid);
+                env[n] = buf[n];
+                n++;
+        }
+        if (s->state == SERVICE_STOP || s->state == SERVICE_STOP_POST) {
+                snprintf(buf[n], 64, "SERVICE_RESULT=%s", service_result_to_string(s->result));
+                env[n] = buf[n];
+                n++;
+                if (s->main_code != 0) {
+                        snprintf(buf[n], 64, "EXIT_CODE=%s",
+                                 s->main_code == CLD_EXITED   ? "exited"
+                                 : s->main_code == CLD_DUMPED ? "dumped"
+                                                              : "killed");
+                        env[n] = buf[n];
+                        n++;
+                        if (s->main_code == CLD_EXITED)
+                                snprintf(buf[n], 64, "EXIT_STATUS=%d", s->main_status);
+                        else
+                                snprintf(buf[n], 64, "EXIT_STATUS=%s", sigabbrev_np(s->main_status) ?: "?");
+                        env[n] = buf[n];
+                        n++;
+                }
+        }
+        env[n] = NULL;
+}
+
+static int start_command(struct service_unit *s, const struct exec_command *c, bool main, pid_t *ret_pid,
+                         sd_event_source **ret_source)
+{
+        _cleanup_free_ int *fds = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        char buf[4][64], *env[5];
+        struct exec_params p = { .socket_fd = -1, .new_session = true, .extra_env = env };
+        size_t n = 0;
+        int pidfd = -1, r;
+
+        if (main) {
+                r = manager_service_fds(s->manager, s, &fds, &names, &n);
+                if (r < 0)
+                        return r;
+                if (s->unit->service.std_input == STD_INPUT_SOCKET ||
+                    s->unit->service.std_output == STD_OUTPUT_SOCKET ||
+                    s->unit->service.std_error == STD_OUTPUT_SOCKET) {
+                        p.socket_fd =
+                                n == 1 ? fds[0] : -1; /* inetd "wait" style: the one listener, no LISTEN_* */
+                } else {
+                        p.fds = fds;
+                        p.n_fds = n;
+                        p.fd_names = names;
+                }
+        }
+        control_environment(s, buf, env);
+        r = exec_command_start(s->unit, c, &p, &s->manager->roots, ret_pid, &pidfd);
+        if (r < 0)
+                return r;
+        return watch_child(s, *ret_pid, pidfd, ret_source);
+}
+
+/* Runs the next command of the current control list, or goes on to the next state. */
+static void run_next_control(struct service_unit *s)
+{
+        const struct exec_list *l = s->control_list;
+
+        while (l && s->control_index < l->n) {
+                const struct exec_command *c = &l->commands[s->control_index++];
+                int r = start_command(s, c, false, &s->control_pid, &s->control_source);
+
+                if (r == -ENOENT && (c->flags & EXEC_IGNORE_FAILURE))
+                        continue;
+                if (r < 0) {
+                        enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                        return;
+                }
+                return; /* on_child() comes back here */
+        }
+
+        switch (s->state) {
+        case SERVICE_START_PRE:
+                enter_start(s);
+                break;
+        case SERVICE_START:
+                enter_start_post(s); /* Type=oneshot: every ExecStart= has run */
+                break;
+        case SERVICE_START_POST:
+                if (s->unit->service.type == SERVICE_ONESHOT)
+                        enter_stop(s, SERVICE_SUCCESS);
+                else {
+                        arm_timer(s, USEC_INFINITY);
+                        set_state(s, SERVICE_RUNNING);
+                }
+                break;
+        case SERVICE_STOP:
+                enter_signal(s, SERVICE_STOP_SIGTERM);
+                break;
+        case SERVICE_STOP_POST: {
+                bool restart = !s->stop_requested && !s->manager->stopping &&
+                               service_restart_needed(s->unit->service.restart, s->result);
+
+                arm_timer(s, USEC_INFINITY);
+                s->control_list = NULL;
+                if (restart) {
+                        log_unit_info(s->unit->name, "Restarting in %.3gs (%s)",
+                                      (double) s->unit->service.restart_sec / USEC_PER_SEC,
+                                      service_result_to_string(s->result));
+                        set_state(s, SERVICE_AUTO_RESTART);
+                        arm_timer(s, s->unit->service.restart_sec);
+                } else
+                        set_state(s, s->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
+                break;
+        }
+        default:
+                break;
+        }
+}
+
+static void begin_control(struct service_unit *s, enum service_state state, const struct exec_list *l,
+                          uint64_t timeout)
+{
+        set_state(s, state);
+        s->control_list = l;
+        s->control_index = 0;
+        arm_timer(s, timeout);
+        run_next_control(s);
+}
+
+static void enter_start(struct service_unit *s)
+{
+        const struct service_config *c = &s->unit->service;
+        int r;
+
+        if (c->type == SERVICE_ONESHOT) {
+                begin_control(s, SERVICE_START, &c->exec_start, c->timeout_start);
+                return;
+        }
+        set_state(s, SERVICE_START);
+        s->control_list = NULL;
+        s->main_code = s->main_status = 0;
+        r = start_command(s, &c->exec_start.commands[0], true, &s->main_pid, &s->main_source);
+        if (r == -ENOENT && (c->exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)) {
+                enter_stop(s, SERVICE_SUCCESS);
+                return;
+        }
+        if (r < 0) {
+                enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                return;
+        }
+        enter_start_post(s);
+}
+
+static void enter_start_post(struct service_unit *s)
+{
+        begin_control(s, SERVICE_START_POST, &s->unit->service.exec_start_post,
+                      s->unit->service.timeout_start);
+}
+
+/* Stop: ExecStop= (only for a service that started), then the kill sequence, then ExecStopPost=. */
+static void enter_stop(struct service_unit *s, enum service_result result)
+{
+        if (s->result == SERVICE_SUCCESS)
+                s->result = result;
+        if (s->state == SERVICE_START_PRE || s->state == SERVICE_START) {
+                enter_signal(s, SERVICE_STOP_SIGTERM);
+                return;
+        }
+        begin_control(s, SERVICE_STOP, &s->unit->service.exec_stop, s->unit->service.timeout_stop);
+}
+
+static bool processes_left(const struct service_unit *s)
+{
+        return s->main_pid > 0 || s->control_pid > 0;
+}
+
+/* Sends sig as KillMode= says: the process group of each process (control-group), the main
+ * process only (process, and mixed for SIGTERM), or both. */
+static void send_signal(struct service_unit *s, int sig)
+{
+        enum kill_mode mode = s->unit->service.kill_mode;
+        pid_t pids[2] = { s->main_pid, s->control_pid };
+
+        for (int i = 0; i < 2; i++) {
+                bool group = mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL);
+
+                if (pids[i] <= 0)
+                        continue;
+                if (kill(group ? -pids[i] : pids[i], sig) < 0 && errno != ESRCH)
+                        log_unit_warning(s->unit->name, errno, "Cannot send %s to %d: %m", sigabbrev_np(sig),
+                                         (int) pids[i]);
+                if (sig != SIGKILL && !group)
+                        (void) kill(pids[i], SIGCONT);
+        }
+}
+
+static void enter_signal(struct service_unit *s, enum service_state state)
+{
+        const struct service_config *c = &s->unit->service;
+        int sig = state == SERVICE_STOP_SIGTERM ? c->kill_signal : SIGKILL;
+
+        set_state(s, state);
+        s->control_list = NULL;
+        if (!processes_left(s)) {
+                enter_stop_post(s);
+                return;
+        }
+        if (state == SERVICE_STOP_SIGKILL && !c->send_sigkill) {
+                log_unit_warning(s->unit->name, 0,
+                                 "Processes remain after TimeoutStopSec=, and SendSIGKILL=no");
+                enter_stop_post(s);
+                return;
+        }
+        send_signal(s, sig);
+        arm_timer(s, c->timeout_stop);
+}
+
+static void enter_stop_post(struct service_unit *s)
+{
+        begin_control(s, SERVICE_STOP_POST, &s->unit->service.exec_stop_post, s->unit->service.timeout_stop);
+}
+
+static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        struct service_unit *s = userdata;
+        uint64_t retry;
+
+        (void) source, (void) usec;
+        s->timer = sd_event_source_disable_unref(s->timer);
+        switch (s->state) {
+        case SERVICE_START_PRE:
+        case SERVICE_START:
+        case SERVICE_START_POST:
+                log_unit_warning(s->unit->name, 0, "Start timed out after TimeoutStartSec=, stopping");
+                enter_stop(s, SERVICE_FAILURE_TIMEOUT);
+                break;
+        case SERVICE_STOP:
+                log_unit_warning(s->unit->name, 0, "ExecStop= timed out, sending %s",
+                                 sigabbrev_np(s->unit->service.kill_signal));
+                s->result = s->result == SERVICE_SUCCESS ? SERVICE_FAILURE_TIMEOUT : s->result;
+                enter_signal(s, SERVICE_STOP_SIGTERM);
+                break;
+        case SERVICE_STOP_SIGTERM:
+                log_unit_warning(s->unit->name, 0, "Stop timed out after TimeoutStopSec=, killing");
+                s->result = s->result == SERVICE_SUCCESS ? SERVICE_FAILURE_TIMEOUT : s->result;
+                enter_signal(s, SERVICE_STOP_SIGKILL);
+                break;
+        case SERVICE_STOP_SIGKILL:
+        case SERVICE_STOP_POST:
+                log_unit_warning(s->unit->name, 0, "Processes still there after SIGKILL, giving up on them");
+                s->main_pid = s->control_pid = 0;
+                s->main_source = sd_event_source_disable_unref(s->main_source);
+                s->control_source = sd_event_source_disable_unref(s->control_source);
+                if (s->state == SERVICE_STOP_SIGKILL)
+                        enter_stop_post(s);
+                else
+                        run_next_control(s);
+                break;
+        case SERVICE_AUTO_RESTART:
+                if (service_unit_start(s, &retry) == -EAGAIN) {
+                        set_state(s, SERVICE_FAILED); /* the sockets try again, and pause until retry */
+                        manager_service_paused(s->manager, s, retry);
+                }
+                break;
+        default:
+                break;
+        }
+        return 0;
+}
+
+static void log_exit(const struct service_unit *s, const char *what, pid_t pid, int code, int status)
+{
+        if (code == CLD_EXITED && status == 0)
+                log_unit_debug(s->unit->name, "%s process %d exited", what, (int) pid);
+        else if (code == CLD_EXITED)
+                log_unit_info(s->unit->name, "%s process %d exited with status %d", what, (int) pid, status);
+        else
+                log_unit_info(s->unit->name, "%s process %d killed by %s%s", what, (int) pid,
+                              sigabbrev_np(status) ?: "a signal",
+                              code == CLD_DUMPED ? " (core dumped)" : "");
+}
+
+static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata)
+{
+        struct service_unit *s = userdata;
+        enum service_result result = service_result_from_exit(si->si_code, si->si_status);
+
+        if (source == s->main_source) {
+                s->main_source = sd_event_source_disable_unref(s->main_source);
+                log_exit(s, "Main", s->main_pid, si->si_code, si->si_status);
+                s->main_pid = 0;
+                s->main_code = si->si_code;
+                s->main_status = si->si_status;
+                switch (s->state) {
+                case SERVICE_START_POST:
+                case SERVICE_RUNNING:
+                        enter_stop(s, result);
+                        break;
+                case SERVICE_STOP_SIGTERM:
+                case SERVICE_STOP_SIGKILL:
+                        if (!processes_left(s))
+                                enter_stop_post(s);
+                        break;
+                default: /* during ExecStop=: the stop goes on */
+                        break;
+                }
+                return 0;
+        }
+
+        s->control_source = sd_event_source_disable_unref(s->control_source);
+        log_exit(s, "Control", s->control_pid, si->si_code, si->si_status);
+        s->control_pid = 0;
+        if (s->state == SERVICE_STOP_SIGTERM || s->state == SERVICE_STOP_SIGKILL) {
+                if (!processes_left(s))
+                        enter_stop_post(s);
+                return 0;
+        }
+        bool ignore = s->control_list && s->control_index > 0 &&
+                      (s->control_list->commands[s->control_index - 1].flags & EXEC_IGNORE_FAILURE);
+        if (result != SERVICE_SUCCESS && !ignore) {
+                if (s->state == SERVICE_STOP || s->state == SERVICE_STOP_POST) {
+                        if (s->result == SERVICE_SUCCESS)
+                                s->result = result;
+                } else {
+                        enter_stop(s, result);
+                        return 0;
+                }
+        }
+        run_next_control(s);
+        return 0;
+}
+
+/* StartLimitIntervalSec=/StartLimitBurst=: at most burst starts within the interval. */
+static bool start_limit_hit(struct service_unit *s, uint64_t now, uint64_t *ret_retry)
+{
+        const struct unit *u = s->unit;
+        size_t burst = u->start_limit_burst < SERVICE_START_HISTORY_MAX ? u->start_limit_burst
+                                                                        : SERVICE_START_HISTORY_MAX;
+        size_t kept = 0;
+
+        if (u->start_limit_interval == 0 || burst == 0)
+                return false;
+        for (size_t i = 0; i < s->n_start_times; i++)
+                if (now - s->start_times[i] < u->start_limit_interval)
+                        s->start_times[kept++] = s->start_times[i];
+        s->n_start_times = kept;
+        if (kept >= burst) {
+                *ret_retry = s->start_times[0] + u->start_limit_interval;
+                return true;
+        }
+        s->start_times[s->n_start_times++] = now;
+        return false;
+}
+
+int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
+{
+        const struct service_config *c = &s->unit->service;
+        uint64_t now = now_usec();
+
+        if (!service_unit_is_down(s) && s->state != SERVICE_AUTO_RESTART)
+                return 0;
+        if (c->type == SERVICE_FORKING || c->type == SERVICE_NOTIFY) {
+                log_unit_error(s->unit->name, 0, "Type=%s services are not run by this version of sockactd",
+                               service_type_to_string(c->type));
+                return -EOPNOTSUPP;
+        }
+        if (start_limit_hit(s, now, ret_retry_usec)) {
+                log_unit_warning(
+                        s->unit->name, 0,
+                        "Start limit hit (%u starts within StartLimitIntervalSec=), not starting for %.3gs",
+                        s->unit->start_limit_burst, (double) (*ret_retry_usec - now) / USEC_PER_SEC);
+                s->result = SERVICE_FAILURE_START_LIMIT_HIT;
+                return -EAGAIN;
+        }
+        s->result = SERVICE_SUCCESS;
+        s->stop_requested = false;
+        s->timer = sd_event_source_disable_unref(s->timer);
+        log_unit_info(s->unit->name, "Starting");
+        begin_control(s, SERVICE_START_PRE, &c->exec_start_pre, c->timeout_start);
+        return 0;
+}
+
+void service_unit_stop(struct service_unit *s)
+{
+        s->stop_requested = true;
+        switch (s->state) {
+        case SERVICE_DEAD:
+        case SERVICE_FAILED:
+        case SERVICE_STOP:
+        case SERVICE_STOP_SIGTERM:
+        case SERVICE_STOP_SIGKILL:
+        case SERVICE_STOP_POST:
+                break;
+        case SERVICE_AUTO_RESTART:
+                arm_timer(s, USEC_INFINITY);
+                set_state(s, SERVICE_DEAD);
+                break;
+        default:
+                log_unit_info(s->unit->name, "Stopping");
+                enter_stop(s, SERVICE_SUCCESS);
+        }
+}
+
+bool service_unit_is_down(const struct service_unit *s)
+{
+        return (s->state == SERVICE_DEAD || s->state == SERVICE_FAILED) && !processes_left(s);
+}
+
+int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u)
+{
+        *s = (struct service_unit){ .manager = m, .unit = u, .state = SERVICE_DEAD };
+        s->start_times = calloc(SERVICE_START_HISTORY_MAX, sizeof(uint64_t));
+        return s->start_times ? 0 : -ENOMEM;
+}
+
+void service_unit_done(struct service_unit *s)
+{
+        s->main_source = sd_event_source_disable_unref(s->main_source);
+        s->control_source = sd_event_source_disable_unref(s->control_source);
+        s->timer = sd_event_source_disable_unref(s->timer);
+        free(s->start_times);
+        s->start_times = NULL;
+}

@@ -1,0 +1,86 @@
+/* A service at run time: its state, its main and control processes, its timers. It runs
+ * ExecStartPre=, ExecStart=, ExecStartPost=, then, when it stops or its main process exits,
+ * ExecStop=, the kill sequence of KillMode=/KillSignal=/TimeoutStopSec=/SendSIGKILL=, and
+ * ExecStopPost=; then Restart= decides. The sockets that feed it are told when it is down. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "unit.h"
+
+struct manager;
+struct socket_unit;
+
+enum service_state {
+        SERVICE_DEAD,
+        SERVICE_START_PRE,
+        SERVICE_START,
+        SERVICE_START_POST,
+        SERVICE_RUNNING,
+        SERVICE_STOP,
+        SERVICE_STOP_SIGTERM,
+        SERVICE_STOP_SIGKILL,
+        SERVICE_STOP_POST,
+        SERVICE_AUTO_RESTART,
+        SERVICE_FAILED,
+        _SERVICE_STATE_MAX,
+};
+
+/* Why a service last stopped, as systemd's $SERVICE_RESULT names it. */
+enum service_result {
+        SERVICE_SUCCESS,
+        SERVICE_FAILURE_RESOURCES,
+        SERVICE_FAILURE_PROTOCOL,
+        SERVICE_FAILURE_TIMEOUT,
+        SERVICE_FAILURE_EXIT_CODE,
+        SERVICE_FAILURE_SIGNAL,
+        SERVICE_FAILURE_CORE_DUMP,
+        SERVICE_FAILURE_WATCHDOG,
+        SERVICE_FAILURE_START_LIMIT_HIT,
+        _SERVICE_RESULT_MAX,
+};
+
+#define SERVICE_START_HISTORY_MAX 1024 /* StartLimitBurst= above this counts as this */
+
+struct service_unit {
+        struct manager *manager;
+        const struct unit *unit;
+        enum service_state state;
+        enum service_result result;
+        pid_t main_pid;
+        sd_event_source *main_source;
+        int main_code;   /* CLD_EXITED, CLD_KILLED or CLD_DUMPED of the last main process */
+        int main_status; /* its exit status or signal */
+        pid_t control_pid;
+        sd_event_source *control_source;
+        const struct exec_list *control_list; /* the list the control process comes from */
+        size_t control_index;
+        sd_event_source *timer;
+        bool stop_requested;
+        uint64_t *start_times; /* ring of the last starts, for StartLimitIntervalSec=/Burst= */
+        size_t n_start_times;
+};
+
+const char *service_state_to_string(enum service_state s);
+const char *service_result_to_string(enum service_result r);
+
+/* Whether Restart= restarts a service that stopped with result r (pure; tested exhaustively). */
+bool service_restart_needed(enum service_restart policy, enum service_result r);
+
+/* The result of a main process's exit, from its waitid() code and status (pure). */
+enum service_result service_result_from_exit(int code, int status);
+
+int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u);
+void service_unit_done(struct service_unit *s);
+
+/* Starts the service unless it runs. Returns 0, -EAGAIN when its start limit is hit (then
+ * *ret_retry_usec is when a start is allowed again, CLOCK_MONOTONIC), or -EOPNOTSUPP when this
+ * sockactd cannot run its Type=. */
+int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec);
+/* Stops it (no restart follows). */
+void service_unit_stop(struct service_unit *s);
+/* Whether it is down: dead or failed, with no process left. */
+bool service_unit_is_down(const struct service_unit *s);
