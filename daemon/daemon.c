@@ -131,7 +131,7 @@ int daemon_run(const struct daemon_options *o)
         _cleanup_close_ int lock_fd = -1;
         struct specifier_storage storage;
         struct specifier_context ctx;
-        struct manager m = { 0 };
+        struct manager m = { .notify.fd = -1 };
         struct unit_set set = { 0 };
         sd_event *event = NULL;
         sigset_t mask;
@@ -184,7 +184,7 @@ int daemon_run(const struct daemon_options *o)
         struct exec_roots roots = { .runtime = ctx.runtime_root,
                                     .state = ctx.state_root,
                                     .manager_env = environ };
-        r = manager_start(&m, event, &set, &roots);
+        r = manager_start(&m, event, &set, &roots, runtime_dir);
         if (r < 0) {
                 log_error(r, "Cannot start: %m");
                 goto finish;

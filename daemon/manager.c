@@ -63,6 +63,7 @@ static bool all_services_down(const struct manager *m)
 
 static void finish_stop(struct manager *m)
 {
+        notify_socket_close(&m->notify);
         for (size_t k = 0; k < m->n_sockets; k++)
                 socket_unit_close(&m->sockets[k]);
         log_info("Every service stopped, exiting");
@@ -152,7 +153,8 @@ static int create_units(struct manager *m)
         return 0;
 }
 
-int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots)
+int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
+                  const char *runtime_dir)
 {
         int r;
 
@@ -160,7 +162,11 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         m->units = *units;
         *units = (struct unit_set){ 0 };
         m->roots = *roots;
+        m->notify.fd = -1;
         r = create_units(m);
+        if (r < 0)
+                return r;
+        r = notify_socket_open(&m->notify, m, runtime_dir);
         if (r < 0)
                 return r;
 
@@ -194,6 +200,7 @@ void manager_begin_stop(struct manager *m)
 
 void manager_free(struct manager *m)
 {
+        notify_socket_close(&m->notify);
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_done(&m->services[i]);
         for (size_t k = 0; k < m->n_sockets; k++)

@@ -7,6 +7,7 @@
 
 #include "exec.h"
 #include "load.h"
+#include "notify-socket.h"
 #include "service.h"
 #include "socket-unit.h"
 
@@ -18,13 +19,14 @@ struct manager {
         struct service_unit *services;
         size_t n_services;
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
+        struct notify_socket notify;
         bool stopping;
 };
 
 /* Takes the loaded units (moved out of *units), binds every socket (a socket that cannot be
  * bound fails its own unit only) and watches them. Returns 0 or -ENOMEM. */
-int manager_start(struct manager *m, sd_event *event, struct unit_set *units,
-                  const struct exec_roots *roots);
+int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
+                  const char *runtime_dir);
 
 /* Stops every service and closes the sockets; the event loop exits when all are down. */
 void manager_begin_stop(struct manager *m);

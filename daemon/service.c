@@ -3,6 +3,7 @@
  * running service and one control process (an ExecStartPre=… command) exist at a time.
  * What restarts and what a process's exit means are pure functions, tested on their own. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 
 #include "log.h"
@@ -132,31 +133,39 @@ static int watch_child(struct service_unit *s, pid_t pid, int pidfd, sd_event_so
         return 0;
 }
 
-/* The environment sockactd adds to a command: $MAINPID, and during a stop the result so far. */
-static void control_environment(const struct service_unit *s, char buf[4][64], char *env[5])
+/* The environment sockactd adds to a command: $NOTIFY_SOCKET (unless NotifyAccess=none),
+ * $MAINPID, and during a stop the result so far. */
+static void control_environment(const struct service_unit *s, char buf[5][PATH_MAX + 16], char *env[6])
 {
         size_t n = 0;
 
+        if (s->unit->service.notify_access != NOTIFY_NONE && s->manager->notify.path) {
+                snprintf(buf[n], sizeof(buf[n]), "NOTIFY_SOCKET=%s", s->manager->notify.path);
+                env[n] = buf[n];
+                n++;
+        }
+
         if (s->main_pid > 0) {
-                snprintf(buf[n], 64, "MAINPID=%d", (int) s->main_pid);
+                snprintf(buf[n], sizeof(buf[n]), "MAINPID=%d", (int) s->main_pid);
                 env[n] = buf[n];
                 n++;
         }
         if (s->state == SERVICE_STOP || s->state == SERVICE_STOP_POST) {
-                snprintf(buf[n], 64, "SERVICE_RESULT=%s", service_result_to_string(s->result));
+                snprintf(buf[n], sizeof(buf[n]), "SERVICE_RESULT=%s", service_result_to_string(s->result));
                 env[n] = buf[n];
                 n++;
                 if (s->main_code != 0) {
-                        snprintf(buf[n], 64, "EXIT_CODE=%s",
+                        snprintf(buf[n], sizeof(buf[n]), "EXIT_CODE=%s",
                                  s->main_code == CLD_EXITED   ? "exited"
                                  : s->main_code == CLD_DUMPED ? "dumped"
                                                               : "killed");
                         env[n] = buf[n];
                         n++;
                         if (s->main_code == CLD_EXITED)
-                                snprintf(buf[n], 64, "EXIT_STATUS=%d", s->main_status);
+                                snprintf(buf[n], sizeof(buf[n]), "EXIT_STATUS=%d", s->main_status);
                         else
-                                snprintf(buf[n], 64, "EXIT_STATUS=%s", sigabbrev_np(s->main_status) ?: "?");
+                                snprintf(buf[n], sizeof(buf[n]), "EXIT_STATUS=%s",
+                                         sigabbrev_np(s->main_status) ?: "?");
                         env[n] = buf[n];
                         n++;
                 }
@@ -169,7 +178,7 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
 {
         _cleanup_free_ int *fds = NULL;
         _cleanup_strv_free_ char **names = NULL;
-        char buf[4][64], *env[5];
+        char buf[5][PATH_MAX + 16], *env[6];
         struct exec_params p = { .socket_fd = -1, .new_session = true, .extra_env = env };
         size_t n = 0;
         int pidfd = -1, r;
@@ -282,6 +291,10 @@ static void enter_start(struct service_unit *s)
         }
         if (r < 0) {
                 enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                return;
+        }
+        if (c->type == SERVICE_NOTIFY) {
+                arm_timer(s, c->timeout_start); /* READY=1 moves on, see service_unit_notify() */
                 return;
         }
         enter_start_post(s);
@@ -428,6 +441,10 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                 s->main_code = si->si_code;
                 s->main_status = si->si_status;
                 switch (s->state) {
+                case SERVICE_START: /* Type=notify, before READY=1 */
+                        log_unit_warning(s->unit->name, 0, "Main process exited before READY=1");
+                        enter_stop(s, result == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : result);
+                        break;
                 case SERVICE_START_POST:
                 case SERVICE_RUNNING:
                         enter_stop(s, result);
@@ -495,7 +512,7 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
 
         if (!service_unit_is_down(s) && s->state != SERVICE_AUTO_RESTART)
                 return 0;
-        if (c->type == SERVICE_FORKING || c->type == SERVICE_NOTIFY) {
+        if (c->type == SERVICE_FORKING) {
                 log_unit_error(s->unit->name, 0, "Type=%s services are not run by this version of sockactd",
                                service_type_to_string(c->type));
                 return -EOPNOTSUPP;
@@ -514,6 +531,21 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
         log_unit_info(s->unit->name, "Starting");
         begin_control(s, SERVICE_START_PRE, &c->exec_start_pre, c->timeout_start);
         return 0;
+}
+
+void service_unit_notify(struct service_unit *s, const struct notify_message *m)
+{
+        if (m->status) {
+                char *copy = strdup(m->status);
+                if (copy) {
+                        free(s->status);
+                        s->status = copy;
+                }
+        }
+        if (m->ready && s->state == SERVICE_START && s->unit->service.type == SERVICE_NOTIFY) {
+                log_unit_debug(s->unit->name, "READY=1");
+                enter_start_post(s);
+        }
 }
 
 void service_unit_stop(struct service_unit *s)
@@ -556,4 +588,6 @@ void service_unit_done(struct service_unit *s)
         s->timer = sd_event_source_disable_unref(s->timer);
         free(s->start_times);
         s->start_times = NULL;
+        free(s->status);
+        s->status = NULL;
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include "notify.h"
 #include "unit.h"
 
 struct manager;
@@ -62,6 +63,7 @@ struct service_unit {
         bool stop_requested;
         uint64_t *start_times; /* ring of the last starts, for StartLimitIntervalSec=/Burst= */
         size_t n_start_times;
+        char *status; /* the last STATUS= */
 };
 
 const char *service_state_to_string(enum service_state s);
@@ -84,3 +86,5 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec);
 void service_unit_stop(struct service_unit *s);
 /* Whether it is down: dead or failed, with no process left. */
 bool service_unit_is_down(const struct service_unit *s);
+/* A message from one of its processes that NotifyAccess= allows (READY=1, STATUS=, …). */
+void service_unit_notify(struct service_unit *s, const struct notify_message *m);

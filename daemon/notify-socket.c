@@ -1,0 +1,163 @@
+/* The notify socket; see notify.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "log.h"
+#include "manager.h"
+#include "notify-socket.h"
+#include "notify.h"
+
+#define NOTIFY_CONTROL_SIZE (CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * NOTIFY_FDS_MAX))
+
+static void complain(struct notify_socket *n, const char *format, ...) _printf_(2, 3);
+
+/* Logs why a message was dropped, at most once a second, so that a noisy peer cannot flood the log. */
+static void complain(struct notify_socket *n, const char *format, ...)
+{
+        char message[256];
+        uint64_t now = now_usec();
+        va_list ap;
+
+        if (now - n->last_complaint < 1000000 && n->last_complaint != 0)
+                return;
+        n->last_complaint = now;
+        va_start(ap, format);
+        vsnprintf(message, sizeof(message), format, ap);
+        va_end(ap);
+        log_warning(0, "Notification dropped: %s", message);
+}
+
+/* The service the sender belongs to, if NotifyAccess= lets it speak: main (its main process),
+ * exec (its main or control process), all (any process of its process groups). */
+static struct service_unit *find_sender(struct manager *m, pid_t pid)
+{
+        pid_t group = getpgid(pid);
+
+        for (size_t i = 0; i < m->n_services; i++) {
+                struct service_unit *s = &m->services[i];
+
+                switch (s->unit->service.notify_access) {
+                case NOTIFY_MAIN:
+                        if (pid == s->main_pid)
+                                return s;
+                        break;
+                case NOTIFY_EXEC:
+                        if (pid == s->main_pid || pid == s->control_pid)
+                                return s;
+                        break;
+                case NOTIFY_ALL:
+                        if (pid == s->main_pid || pid == s->control_pid ||
+                            (group > 0 && (group == s->main_pid || group == s->control_pid)))
+                                return s;
+                        break;
+                default:
+                        break;
+                }
+        }
+        return NULL;
+}
+
+static void close_fds(struct msghdr *msg)
+{
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+                                close(((int *) CMSG_DATA(c))[i]);
+}
+
+static const struct ucred *credentials(struct msghdr *msg)
+{
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+                    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+                        return (const struct ucred *) CMSG_DATA(c);
+        return NULL;
+}
+
+static int on_message(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        struct notify_socket *n = userdata;
+        char buf[NOTIFY_MESSAGE_MAX + 1];
+        union {
+                struct cmsghdr align;
+                char data[NOTIFY_CONTROL_SIZE];
+        } control;
+        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+        struct msghdr msg = {
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control)
+        };
+        struct notify_message m;
+        const struct ucred *cred;
+        struct service_unit *s;
+        const char *reason = NULL;
+        ssize_t len;
+
+        (void) source, (void) revents;
+        len = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
+        if (len < 0)
+                return 0; /* EAGAIN and the like: the next wakeup reads on */
+        close_fds(&msg);  /* the fd store comes with FDSTORE=1; nothing else keeps fds */
+        if ((size_t) len > NOTIFY_MESSAGE_MAX || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+                complain(n, "message or its fds over the limit (%d bytes, %d fds)", NOTIFY_MESSAGE_MAX,
+                         NOTIFY_FDS_MAX);
+                return 0;
+        }
+        cred = credentials(&msg);
+        if (!cred || cred->pid <= 0) {
+                complain(n, "no sender credentials");
+                return 0;
+        }
+        s = find_sender(n->manager, cred->pid);
+        if (!s) {
+                complain(n, "process %d is not allowed to notify any service", (int) cred->pid);
+                return 0;
+        }
+        if (notify_parse(buf, (size_t) len, &m, &reason) < 0) {
+                complain(n, "from %s (process %d): %s", s->unit->name, (int) cred->pid, reason);
+                return 0;
+        }
+        service_unit_notify(s, &m);
+        notify_message_clear(&m);
+        return 0;
+}
+
+int notify_socket_open(struct notify_socket *n, struct manager *m, const char *runtime_dir)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int one = 1, r;
+
+        *n = (struct notify_socket){ .manager = m, .fd = -1 };
+        if (strdup_printf(&n->path, "%s/notify", runtime_dir) < 0)
+                return -ENOMEM;
+        if (strlen(n->path) >= sizeof(sa.sun_path))
+                return log_error(0, "The runtime directory's path is too long for %s", n->path);
+        strcpy(sa.sun_path, n->path);
+
+        n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (n->fd < 0)
+                return log_error(errno, "Cannot create the notify socket: %m");
+        (void) unlink(n->path); /* the runtime directory is ours (locked): a node left there is stale */
+        if (bind(n->fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || chmod(n->path, 0777) < 0 ||
+            setsockopt(n->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+                return log_error(errno, "Cannot set up %s: %m", n->path);
+        r = sd_event_add_io(m->event, &n->source, n->fd, EPOLLIN, on_message, n);
+        if (r < 0)
+                return log_error(r, "Cannot watch %s: %m", n->path);
+        return 0;
+}
+
+void notify_socket_close(struct notify_socket *n)
+{
+        n->source = sd_event_source_disable_unref(n->source);
+        if (n->fd >= 0) {
+                close(n->fd);
+                (void) unlink(n->path);
+        }
+        n->fd = -1;
+        free(n->path);
+        n->path = NULL;
+}

@@ -1,0 +1,806 @@
+/* Accept=no activation against the real sockactd (issue 3): each test starts the daemon in a directory
+ * of its own on loopback ports it picked, then drives it with real clients. The service is
+ * tests/programs/listen-service, which reports what sd_listen_fds_with_names() gave it; fd-report
+ * says from the inside what a child inherited. Every wait is bounded (HARNESS_TIMEOUT_MS); a test
+ * that fails leaves sockactd to PR_SET_PDEATHSIG and its directory to the tcase's teardown. */
+#include "tests.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "util.h"
+
+#define T HARNESS_TIMEOUT_MS
+
+/* ---- small helpers that fail the test with the daemon's log ---- */
+
+static char *format(const char *fmt, ...) _printf_(1, 2);
+static char *format(const char *fmt, ...)
+{
+        char *s = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        ck_assert_int_ge(r, 0);
+        return s;
+}
+
+static char *path_in(const struct harness *h, const char *name)
+{
+        char *p = NULL;
+
+        ck_assert_int_eq(harness_path(h, name, &p), 0);
+        return p;
+}
+
+static char *program(const char *name)
+{
+        char *p = NULL;
+        int r = harness_program(name, &p);
+
+        ck_assert_msg(r == 0, "test program %s not built: %s", name, strerror(-r));
+        return p;
+}
+
+static uint16_t free_port(int family, int type)
+{
+        uint16_t port = 0;
+
+        ck_assert_int_eq(harness_free_port(family, type, &port), 0);
+        return port;
+}
+
+static void init(struct harness *h)
+{
+        int r = harness_init(h);
+
+        ck_assert_msg(r == 0, "cannot make the test directory: %s", strerror(-r));
+}
+
+/* Starts sockactd and waits for its one "ready" line, which must count expected_sockets. */
+static void start(struct harness *h, const struct harness_unit *units, size_t n_units,
+                  unsigned expected_sockets)
+{
+        unsigned sockets = 0;
+        int r = harness_start(h, units, n_units);
+
+        ck_assert_msg(r == 0, "cannot start sockactd: %s", strerror(-r));
+        r = harness_wait_ready(h, T, &sockets);
+        ck_assert_msg(r != -ETIMEDOUT,
+                      "no \"N sockets listening, ready\" line from sockactd within %d ms:\n%s", T,
+                      harness_log_tail(h));
+        ck_assert_msg(r != -ESRCH, "sockactd exited (status %d) before \"N sockets listening, ready\":\n%s",
+                      h->exit_status, harness_log_tail(h));
+        ck_assert_msg(r == 0, "no single \"N sockets listening, ready\" line from sockactd (%s):\n%s",
+                      strerror(-r), harness_log_tail(h));
+        ck_assert_msg(sockets == expected_sockets, "sockactd: %u sockets listening, expected %u:\n%s",
+                      sockets, expected_sockets, harness_log_tail(h));
+}
+
+/* SIGTERM: sockactd stops every service and exits 0. */
+static void stop(struct harness *h)
+{
+        int status = -1, r = harness_stop(h, T, &status);
+
+        ck_assert_msg(r == 0, "sockactd did not stop on SIGTERM (%s):\n%s", strerror(-r),
+                      harness_log_tail(h));
+        ck_assert_msg(status == 0, "sockactd exited with status %d on SIGTERM:\n%s", status,
+                      harness_log_tail(h));
+        harness_done(h);
+}
+
+static bool has_line(const char *text, const char *line)
+{
+        size_t n = strlen(line);
+
+        for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+                        return true;
+        return false;
+}
+
+/* The first line that starts with prefix, as a copy (NULL if none). */
+static char *line_starting(const char *text, const char *prefix)
+{
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                if (startswith(p, prefix))
+                        return strndup(p, strcspn(p, "\n"));
+        return NULL;
+}
+
+static size_t count_lines(const char *text, const char *prefix)
+{
+        size_t n = 0;
+
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                n += startswith(p, prefix) != NULL;
+        return n;
+}
+
+static void assert_line(const char *text, const char *line)
+{
+        ck_assert_msg(has_line(text, line), "missing line \"%s\" in:\n%s", line, text);
+}
+
+static void assert_linef(const char *text, const char *fmt, ...) _printf_(2, 3);
+static void assert_linef(const char *text, const char *fmt, ...)
+{
+        _cleanup_free_ char *line = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&line, fmt, ap);
+        va_end(ap);
+        ck_assert_int_ge(r, 0);
+        assert_line(text, line);
+}
+
+/* The number after "key" at the start of a line ("pid=", "pid "). */
+static long number_after(const char *text, const char *key)
+{
+        _cleanup_free_ char *line = line_starting(text, key);
+
+        ck_assert_msg(line, "no \"%s\" line in:\n%s", key, text);
+        return strtol(line + strlen(key), NULL, 10);
+}
+
+static char *request(struct harness *h, const char *address, int type)
+{
+        char *report = NULL;
+        int r = harness_request(h, address, type, T, &report);
+
+        ck_assert_msg(r == 0, "no report from the service on %s (%s); sockactd wrote:\n%s", address,
+                      strerror(-r), harness_log_tail(h));
+        assert_line(report, "end");
+        return report;
+}
+
+/* What systemd passes, seen both through sd_listen_fds_with_names() and in the raw environment; and the
+ * service is sockactd's own child (unless it already exited: --exit-after, --crash-after). */
+static void assert_activation(const struct harness *h, const char *report, unsigned n_fds, const char *names)
+{
+        long pid = number_after(report, "pid=");
+        pid_t parent = 0;
+        int r;
+
+        assert_line(report, "listen_pid_matches=1");
+        assert_linef(report, "listen_fds=%u", n_fds);
+        assert_linef(report, "listen_fdnames=%s", names);
+        assert_linef(report, "env LISTEN_PID=%ld", pid);
+        assert_linef(report, "env LISTEN_FDS=%u", n_fds);
+        assert_linef(report, "env LISTEN_FDNAMES=%s", names);
+        r = harness_parent_of((pid_t) pid, &parent);
+        if (r == -ENOENT || r == -ESRCH)
+                return;
+        ck_assert_int_eq(r, 0);
+        ck_assert_msg(parent == h->pid, "the service %ld is the child of %d, not of sockactd %d", pid,
+                      (int) parent, (int) h->pid);
+}
+
+/* Waits until pid no longer exists (it was sockactd's child, so sockactd or init reaps it). */
+static bool wait_gone(pid_t pid, int timeout_ms)
+{
+        for (int waited = 0; waited <= timeout_ms; waited += 20) {
+                if (kill(pid, 0) < 0 && errno == ESRCH)
+                        return true;
+                (void) poll(NULL, 0, 20);
+        }
+        return false;
+}
+
+/* One socket unit NAME.socket with the [Socket] body given, and NAME.service running listen-service. */
+static void one_service(struct harness *h, const char *name, const char *socket_body, const char *arguments)
+{
+        _cleanup_free_ char *socket_name = format("%s.socket", name),
+                            *service_name = format("%s.service", name),
+                            *socket_text = format("[Socket]\n%s", socket_body),
+                            *exec = program("listen-service"),
+                            *service_text = format("[Service]\nExecStart=%s%s%s\n", exec,
+                                                   *arguments ? " " : "", arguments);
+
+        ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
+        ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
+}
+
+/* One listener of one unit: the service gets it at fd 3, named after the socket unit, and answers on it. */
+static void check_address(const char *listen, const char *connect_to, int type, const char *expected_fd)
+{
+        struct harness h;
+        _cleanup_free_ char *report = NULL;
+
+        init(&h);
+        one_service(&h, "addr", listen, "");
+        start(&h, NULL, 0, 1);
+        report = request(&h, connect_to, type);
+        assert_activation(&h, report, 1, "addr.socket");
+        assert_linef(report, "fd 3 name=addr.socket %s", expected_fd);
+        stop(&h);
+}
+
+/* ---- every address form ---- */
+
+START_TEST(test_ipv4)
+{
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port),
+                            *fd = format("type=stream listening=1 family=inet local=127.0.0.1:%u", port);
+
+        check_address(listen, address, SOCK_STREAM, fd);
+}
+END_TEST
+
+START_TEST(test_ipv6)
+{
+        uint16_t port;
+
+        if (!harness_ipv6_loopback())
+                return; /* no IPv6 on this host */
+        port = free_port(AF_INET6, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=[::1]:%u\n", port),
+                            *address = format("[::1]:%u", port),
+                            *fd = format("type=stream listening=1 family=inet6 local=[::1]:%u", port);
+        check_address(listen, address, SOCK_STREAM, fd);
+}
+END_TEST
+
+/* A port alone with BindIPv6Only=both is one dual-stack socket, [::]:PORT, reached over both families;
+ * the running service takes the second connection itself. */
+START_TEST(test_port_only_dual_stack)
+{
+        struct harness h;
+        uint16_t port;
+
+        if (!harness_ipv6_loopback())
+                return;
+        port = free_port(AF_INET6, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=%u\nBindIPv6Only=both\n", port),
+                            *v4 = format("127.0.0.1:%u", port), *v6 = format("[::1]:%u", port),
+                            *over_v4 = NULL, *over_v6 = NULL;
+
+        init(&h);
+        one_service(&h, "dual", listen, "");
+        start(&h, NULL, 0, 1);
+        over_v4 = request(&h, v4, SOCK_STREAM);
+        assert_activation(&h, over_v4, 1, "dual.socket");
+        assert_linef(over_v4, "fd 3 name=dual.socket type=stream listening=1 family=inet6 local=[::]:%u",
+                     port);
+        over_v6 = request(&h, v6, SOCK_STREAM);
+        ck_assert_int_eq(number_after(over_v6, "pid="), number_after(over_v4, "pid="));
+        assert_line(over_v6, "request=2");
+        stop(&h);
+}
+END_TEST
+
+/* A file system socket: parents made with DirectoryMode, the node with SocketMode exactly, owned by
+ * SocketUser/SocketGroup (as root), and served. */
+START_TEST(test_unix_path)
+{
+        struct harness h;
+        struct passwd *nobody = getpwnam("nobody");
+        struct group *nobody_group = nobody ? getgrgid(nobody->pw_gid) : NULL;
+        bool as_root = geteuid() == 0 && nobody && nobody_group;
+        struct stat st;
+
+        init(&h);
+        _cleanup_free_ char *top = path_in(&h, "sub"), *parent = path_in(&h, "sub/dir"),
+                            *path = path_in(&h, "sub/dir/web.sock"),
+                            *owner = as_root ? format("SocketUser=%s\nSocketGroup=%s\n", nobody->pw_name,
+                                                      nobody_group->gr_name)
+                                             : strdup(""),
+                            *listen = format("ListenStream=%s\nSocketMode=0660\nDirectoryMode=0750\n%s",
+                                             path, owner),
+                            *report = NULL;
+        one_service(&h, "local", listen, "");
+        start(&h, NULL, 0, 1);
+
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert(S_ISSOCK(st.st_mode));
+        ck_assert_uint_eq(st.st_mode & 07777, 0660);
+        ck_assert_uint_eq(st.st_uid, as_root ? nobody->pw_uid : geteuid());
+        ck_assert_uint_eq(st.st_gid, as_root ? nobody->pw_gid : getegid());
+        ck_assert_int_eq(stat(parent, &st), 0);
+        ck_assert_uint_eq(st.st_mode & 07777, 0750);
+        ck_assert_int_eq(stat(top, &st), 0);
+        ck_assert_uint_eq(st.st_mode & 07777, 0750);
+
+        report = request(&h, path, SOCK_STREAM);
+        assert_activation(&h, report, 1, "local.socket");
+        assert_linef(report, "fd 3 name=local.socket type=stream listening=1 family=unix local=%s", path);
+        stop(&h);
+}
+END_TEST
+
+START_TEST(test_abstract)
+{
+        _cleanup_free_ char *name = format("@sockact-test-%d", (int) getpid()),
+                            *listen = format("ListenStream=%s\n", name),
+                            *fd = format("type=stream listening=1 family=unix local=%s", name);
+
+        check_address(listen, name, SOCK_STREAM, fd);
+}
+END_TEST
+
+/* The first datagram starts the service, which reads it and answers it. */
+START_TEST(test_datagram)
+{
+        uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+        _cleanup_free_ char *listen = format("ListenDatagram=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port),
+                            *fd = format("type=datagram listening=0 family=inet local=127.0.0.1:%u", port);
+
+        check_address(listen, address, SOCK_DGRAM, fd);
+}
+END_TEST
+
+START_TEST(test_seqpacket)
+{
+        struct harness h;
+
+        init(&h);
+        _cleanup_free_ char *path = path_in(&h, "seq.sock"),
+                            *listen = format("ListenSequentialPacket=%s\n", path), *report = NULL;
+        one_service(&h, "seq", listen, "");
+        start(&h, NULL, 0, 1);
+        report = request(&h, path, SOCK_SEQPACKET);
+        assert_activation(&h, report, 1, "seq.socket");
+        assert_linef(report, "fd 3 name=seq.socket type=seqpacket listening=1 family=unix local=%s", path);
+        stop(&h);
+}
+END_TEST
+
+/* ---- which fds a service gets ---- */
+
+/* Four listeners of one unit, of four kinds, at 3… in the order of the file, each named by
+ * FileDescriptorName=; the service serves on all of them. */
+START_TEST(test_listeners_in_order)
+{
+        struct harness h;
+        uint16_t stream_port = free_port(AF_INET, SOCK_STREAM),
+                 datagram_port = free_port(AF_INET, SOCK_DGRAM);
+
+        init(&h);
+        _cleanup_free_ char *seq = path_in(&h, "multi.sock"),
+                            *abstract = format("@sockact-multi-%d", (int) getpid()),
+                            *stream = format("127.0.0.1:%u", stream_port),
+                            *datagram = format("127.0.0.1:%u", datagram_port),
+                            *listen =
+                                    format("ListenStream=%s\nListenDatagram=%s\nListenSequentialPacket=%s\n"
+                                           "ListenStream=%s\nFileDescriptorName=front\n",
+                                           stream, datagram, seq, abstract),
+                            *report = NULL, *over_datagram = NULL;
+        one_service(&h, "multi", listen, "");
+        start(&h, NULL, 0, 4);
+
+        report = request(&h, stream, SOCK_STREAM);
+        assert_activation(&h, report, 4, "front:front:front:front");
+        assert_linef(report, "fd 3 name=front type=stream listening=1 family=inet local=%s", stream);
+        assert_linef(report, "fd 4 name=front type=datagram listening=0 family=inet local=%s", datagram);
+        assert_linef(report, "fd 5 name=front type=seqpacket listening=1 family=unix local=%s", seq);
+        assert_linef(report, "fd 6 name=front type=stream listening=1 family=unix local=%s", abstract);
+        ck_assert_uint_eq(count_lines(report, "fd "), 4);
+
+        over_datagram = request(&h, datagram, SOCK_DGRAM);
+        ck_assert_int_eq(number_after(over_datagram, "pid="), number_after(report, "pid="));
+        stop(&h);
+}
+END_TEST
+
+/* The fd line of report whose address is local; checks its name and type, returns its number. */
+static long fd_with_address(const char *report, const char *local, const char *name, const char *type)
+{
+        _cleanup_free_ char *needle =
+                                    format(" family=%s local=%s", local[0] == '/' ? "unix" : "inet", local),
+                            *expected = format(" name=%s type=%s ", name, type);
+
+        for (const char *p = report; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+                _cleanup_free_ char *line = strndup(p, strcspn(p, "\n"));
+
+                if (!startswith(line, "fd ") || !endswith(line, needle))
+                        continue;
+                ck_assert_msg(strstr(line, expected), "\"%s\": expected%s", line, expected);
+                return strtol(line + 3, NULL, 10);
+        }
+        ck_abort_msg("no fd with local=%s in:\n%s", local, report);
+        return -1;
+}
+
+/* web.service gets its own socket's fds, those of admin.socket (Service=web.service) and those of
+ * extra.socket (its Sockets=), each named after its unit, and nothing else; a connection on admin.socket
+ * is taken by the running web.service. */
+START_TEST(test_sockets_feeding_one_service)
+{
+        struct harness h;
+        uint16_t web_port = free_port(AF_INET, SOCK_STREAM), extra_port = free_port(AF_INET, SOCK_DGRAM);
+
+        init(&h);
+        _cleanup_free_ char *exec = program("listen-service"), *admin = path_in(&h, "admin.sock"),
+                            *web = format("127.0.0.1:%u", web_port),
+                            *extra = format("127.0.0.1:%u", extra_port),
+                            *web_socket =
+                                    format("[Socket]\nListenStream=%s\nFileDescriptorName=http\n", web),
+                            *admin_socket =
+                                    format("[Socket]\nListenStream=%s\nService=web.service\n", admin),
+                            *extra_socket = format("[Socket]\nListenDatagram=%s\n", extra),
+                            *web_service = format("[Service]\nExecStart=%s\nSockets=extra.socket\n", exec),
+                            *extra_service = format("[Service]\nExecStart=%s\n", exec), *report = NULL,
+                            *over_admin = NULL, *names = NULL;
+        const struct harness_unit units[] = {
+                { "web.socket", web_socket },       { "admin.socket", admin_socket },
+                { "extra.socket", extra_socket },   { "web.service", web_service },
+                { "extra.service", extra_service },
+        };
+        long fds[3];
+
+        start(&h, units, ELEMENTSOF(units), 3);
+        report = request(&h, web, SOCK_STREAM);
+        assert_line(report, "listen_pid_matches=1");
+        assert_line(report, "listen_fds=3");
+        ck_assert_uint_eq(count_lines(report, "fd "), 3);
+        fds[0] = fd_with_address(report, web, "http", "stream");
+        fds[1] = fd_with_address(report, admin, "admin.socket", "stream");
+        fds[2] = fd_with_address(report, extra, "extra.socket", "datagram");
+        /* 3, 4 and 5, once each; the order across units is the configuration's */
+        ck_assert_int_eq(fds[0] + fds[1] + fds[2], 3 + 4 + 5);
+        ck_assert(fds[0] != fds[1] && fds[1] != fds[2] && fds[0] != fds[2]);
+        for (size_t i = 0; i < 3; i++)
+                ck_assert(fds[i] >= 3 && fds[i] <= 5);
+        names = line_starting(report, "env LISTEN_FDNAMES=");
+        ck_assert_ptr_nonnull(names);
+        ck_assert_uint_eq(strlen(names), strlen("env LISTEN_FDNAMES=http:admin.socket:extra.socket"));
+
+        over_admin = request(&h, admin, SOCK_STREAM);
+        ck_assert_int_eq(number_after(over_admin, "pid="), number_after(report, "pid="));
+        stop(&h);
+}
+END_TEST
+
+/* ---- when a service runs ---- */
+
+/* Nothing runs before the first connection; then exactly one service, which takes later connections
+ * itself; SIGTERM to sockactd stops it. */
+START_TEST(test_starts_on_first_connection)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *first = NULL, *second = NULL;
+        size_t running = 99;
+        long pid;
+
+        init(&h);
+        one_service(&h, "lazy", listen, "");
+        start(&h, NULL, 0, 1);
+        ck_assert_int_eq(harness_pump(&h, 300), 0);
+        ck_assert_int_eq(harness_count_children(&h, NULL, &running), 0);
+        ck_assert_msg(running == 0, "%zu processes started before any connection:\n%s", running,
+                      harness_log_tail(&h));
+
+        first = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, first, 1, "lazy.socket");
+        ck_assert_int_eq(harness_count_children(&h, "listen-service", &running), 0);
+        ck_assert_uint_eq(running, 1);
+        second = request(&h, address, SOCK_STREAM);
+        pid = number_after(first, "pid=");
+        ck_assert_int_eq(number_after(second, "pid="), pid);
+        assert_line(second, "request=2");
+
+        stop(&h);
+        ck_assert_msg(wait_gone((pid_t) pid, T), "the service %ld outlived sockactd", pid);
+}
+END_TEST
+
+/* A service that crashes after its first request is started again by the next connection. */
+START_TEST(test_restart_after_crash)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *first = NULL, *second = NULL;
+        long first_pid;
+
+        init(&h);
+        one_service(&h, "crash", listen, "--crash-after 1");
+        start(&h, NULL, 0, 1);
+        first = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, first, 1, "crash.socket");
+        first_pid = number_after(first, "pid=");
+        ck_assert(wait_gone((pid_t) first_pid, T));
+
+        second = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, second, 1, "crash.socket");
+        assert_line(second, "request=1");
+        ck_assert_int_ne(number_after(second, "pid="), first_pid);
+        stop(&h);
+}
+END_TEST
+
+/* Three connections made before the service exists wait in the backlog; a service that takes one
+ * request and exits is started once for each, and none is refused or lost. */
+START_TEST(test_backlog_served)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port);
+        int fds[3];
+        long pids[3];
+
+        init(&h);
+        one_service(&h, "queue", listen, "--sleep-ms 300 --exit-after 1");
+        start(&h, NULL, 0, 1);
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+                int r = harness_connect(&h, address, SOCK_STREAM, T, &fds[i]);
+                ck_assert_msg(r == 0, "connection %zu: %s", i, strerror(-r));
+        }
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+                _cleanup_free_ char *report = NULL;
+                int r = harness_read_report(&h, fds[i], T, &report);
+
+                ck_assert_msg(r == 0, "connection %zu got no report (%s):\n%s", i, strerror(-r),
+                              harness_log_tail(&h));
+                assert_line(report, "end");
+                assert_activation(&h, report, 1, "queue.socket");
+                pids[i] = number_after(report, "pid=");
+                for (size_t k = 0; k < i; k++)
+                        ck_assert_int_ne(pids[k], pids[i]); /* one service per request */
+                close(fds[i]);
+        }
+        stop(&h);
+}
+END_TEST
+
+/* A unit file that does not load and an address another program holds fail their own units only. */
+START_TEST(test_bad_units_do_not_stop_others)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM), held_port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_close_ int held = -1;
+        _cleanup_free_ char *good = format("ListenStream=127.0.0.1:%u\n", port),
+                            *busy = format("ListenStream=127.0.0.1:%u\n", held_port),
+                            *address = format("127.0.0.1:%u", port),
+                            *reason = format("busy.socket: 127.0.0.1:%u: Address already in use", held_port),
+                            *report = NULL;
+        size_t offset = 0;
+
+        ck_assert_int_eq(harness_hold_port(AF_INET, held_port, &held), 0);
+        init(&h);
+        one_service(&h, "good", good, "");
+        one_service(&h, "broken", "ListenStream=127.0.0.1:99999\n", "");
+        one_service(&h, "busy", busy, "");
+        start(&h, NULL, 0, 1);
+        ck_assert_msg(harness_wait_log(&h, reason, &offset, 0) == 0, "no \"%s\" in:\n%s", reason,
+                      harness_log_tail(&h));
+        offset = 0;
+        ck_assert_msg(harness_wait_log(&h, "broken.socket", &offset, 0) == 0,
+                      "broken.socket not named in:\n%s", harness_log_tail(&h));
+
+        report = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, report, 1, "good.socket");
+        stop(&h);
+}
+END_TEST
+
+/* Waits until fd-report has written its first report to path and exited; returns that report. An
+ * Accept=no service that does not take the connection is started again for it, and each run appends
+ * a report of its own beginning with "pid ": the first ends where the second begins. */
+static char *first_fd_report(struct harness *h, const char *path)
+{
+        for (int waited = 0;; waited += 20) {
+                _cleanup_free_ char *text = NULL;
+                size_t running = 0;
+                char *second;
+
+                /* count first, then read: a report read after its writer was gone is complete */
+                ck_assert_int_eq(harness_count_children(h, "fd-report", &running), 0);
+                if (harness_read_file(path, HARNESS_REPORT_MAX, &text) == 0 && startswith(text, "pid ")) {
+                        second = strstr(text, "\npid ");
+                        if (second) {
+                                second[1] = '\0';
+                                return TAKE_PTR(text);
+                        }
+                        if (running == 0)
+                                return TAKE_PTR(text);
+                }
+                ck_assert_msg(waited < T, "no report from fd-report in %s:\n%s", path, harness_log_tail(h));
+                ck_assert_int_eq(harness_pump(h, 20), 0);
+        }
+}
+
+/* The child gets stdin, stdout, stderr and its own two listeners, none of another unit's, at 3 and 4
+ * without close-on-exec, with LISTEN_* as systemd sets them. */
+START_TEST(test_inherits_only_own_fds)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_close_ int connection = -1;
+
+        init(&h);
+        _cleanup_free_ char *fd_report = program("fd-report"), *stream = path_in(&h, "own-stream.sock"),
+                            *datagram = path_in(&h, "own-datagram.sock"), *other = path_in(&h, "other.sock"),
+                            *output = path_in(&h, "report"), *other_address = format("127.0.0.1:%u", port),
+                            *other_listen =
+                                    format("ListenStream=%s\nListenStream=%s\n", other_address, other),
+                            *own_socket = format("[Socket]\nListenStream=%s\nListenDatagram=%s\n", stream,
+                                                 datagram),
+                            *own_service = format("[Service]\nExecStart=%s\nStandardOutput=append:%s\n",
+                                                  fd_report, output),
+                            *other_report = NULL, *report = NULL, *line = NULL;
+        const struct harness_unit units[] = { { "own.socket", own_socket }, { "own.service", own_service } };
+        long pid;
+
+        one_service(&h, "other", other_listen, "");
+        start(&h, units, ELEMENTSOF(units), 4);
+        other_report = request(&h, other_address, SOCK_STREAM); /* another unit's service runs meanwhile */
+        ck_assert_int_eq(harness_connect(&h, stream, SOCK_STREAM, T, &connection), 0);
+        report = first_fd_report(&h, output);
+
+        ck_assert_msg(count_lines(report, "fd ") == 5, "expected fds 0-4 only:\n%s", report);
+        assert_line(report, "fd 0 cloexec=0 nonblock=0 kind=chr");
+        line = line_starting(report, "fd 1 cloexec=0 ");
+        ck_assert_msg(line && endswith(line, " kind=file"), "stdout is not the file:\n%s", report);
+        free(line);
+        line = line_starting(report, "fd 2 cloexec=0 ");
+        ck_assert_msg(line && endswith(line, " kind=file"), "stderr is not stdout's file:\n%s", report);
+        free(line);
+        line = line_starting(report, "fd 3 cloexec=0 ");
+        ck_assert_msg(line && strstr(line, " kind=stream path=") && endswith(line, stream), "fd 3:\n%s",
+                      report);
+        free(line);
+        line = line_starting(report, "fd 4 cloexec=0 ");
+        ck_assert_msg(line && strstr(line, " kind=datagram path=") && endswith(line, datagram), "fd 4:\n%s",
+                      report);
+        ck_assert_msg(!strstr(report, other), "another unit's socket was inherited:\n%s", report);
+
+        pid = number_after(report, "pid ");
+        assert_linef(report, "env LISTEN_PID=%ld", pid);
+        assert_line(report, "env LISTEN_FDS=2");
+        assert_line(report, "env LISTEN_FDNAMES=own.socket:own.socket");
+        stop(&h);
+}
+END_TEST
+
+static int compare_gid(const void *a, const void *b)
+{
+        gid_t x = *(const gid_t *) a, y = *(const gid_t *) b;
+        return x < y ? -1 : x > y;
+}
+
+/* As root, User=nobody: the child runs with nobody's uid, primary gid and group list, nothing of root's. */
+START_TEST(test_user_nobody)
+{
+        struct harness h;
+        struct passwd *nobody = getpwnam("nobody");
+        gid_t groups[64];
+        int n_groups = ELEMENTSOF(groups);
+        _cleanup_close_ int connection = -1, created = -1;
+        _cleanup_free_ char *expected_groups = strdup("groups");
+
+        if (geteuid() != 0)
+                return; /* changing users needs root; CI runs the suite as root */
+        ck_assert_ptr_nonnull(nobody);
+        ck_assert_int_ge(getgrouplist(nobody->pw_name, nobody->pw_gid, groups, &n_groups), 0);
+        qsort(groups, (size_t) n_groups, sizeof(gid_t), compare_gid);
+        for (int i = 0; i < n_groups; i++)
+                if (i == 0 || groups[i] != groups[i - 1])
+                        ck_assert_int_eq(strextend_printf(&expected_groups, " %d", (int) groups[i]), 0);
+
+        init(&h);
+        _cleanup_free_ char *fd_report = NULL, *socket_path = path_in(&h, "nobody.sock"),
+                            *output = path_in(&h, "report"),
+                            *socket_text = format("[Socket]\nListenStream=%s\n", socket_path),
+                            *service_text = NULL, *report = NULL;
+        /* nobody must reach the program and, if it is opened after the switch, the output file */
+        ck_assert_int_eq(harness_install_program(&h, "fd-report", &fd_report), 0);
+        created = open(output, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+        ck_assert_int_ge(created, 0);
+        ck_assert_int_eq(fchmod(created, 0666), 0);
+        service_text = format("[Service]\nUser=nobody\nExecStart=%s\nStandardOutput=append:%s\n", fd_report,
+                              output);
+        const struct harness_unit units[] = { { "nobody.socket", socket_text },
+                                              { "nobody.service", service_text } };
+
+        start(&h, units, ELEMENTSOF(units), 1);
+        ck_assert_int_eq(harness_connect(&h, socket_path, SOCK_STREAM, T, &connection), 0);
+        report = first_fd_report(&h, output);
+        assert_linef(report, "uid %d %d", (int) nobody->pw_uid, (int) nobody->pw_uid);
+        assert_linef(report, "gid %d %d", (int) nobody->pw_gid, (int) nobody->pw_gid);
+        assert_line(report, expected_groups);
+        stop(&h);
+}
+END_TEST
+
+static void wait_log(struct harness *h, const char *needle)
+{
+        size_t offset = 0;
+
+        ck_assert_msg(harness_wait_log(h, needle, &offset, T) == 0, "no \"%s\" within %d ms in:\n%s", needle,
+                      T, harness_log_tail(h));
+}
+
+/* Type=notify: the service gets $NOTIFY_SOCKET, and its READY=1 (sent with libsystemd's sd_notify())
+ * completes the start. */
+START_TEST(test_notify_ready)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *report = NULL, *exec = NULL,
+                            *service = NULL, *notify_socket = NULL;
+
+        init(&h);
+        exec = program("listen-service");
+        service = format("[Service]\nType=notify\nExecStart=%s --sleep-ms 200 --notify\n", exec);
+        ck_assert_int_eq(harness_write_unit(&h, "ready.socket", listen), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "ready.service", service), 0);
+        start(&h, NULL, 0, 1);
+        report = request(&h, address, SOCK_STREAM);
+        notify_socket = format("env NOTIFY_SOCKET=%s/notify", h.runtime_dir);
+        assert_line(report, notify_socket);
+        wait_log(&h, "ready.service: READY=1");
+        wait_log(&h, "ready.service: start-post → running");
+        stop(&h);
+}
+END_TEST
+
+/* A Type=notify service that never says READY=1 is stopped after TimeoutStartSec=. */
+START_TEST(test_notify_start_timeout)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *socket = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *report = NULL,
+                            *exec = program("listen-service"),
+                            *service = format("[Service]\nType=notify\nTimeoutStartSec=1\nExecStart=%s\n",
+                                              exec);
+
+        init(&h);
+        ck_assert_int_eq(harness_write_unit(&h, "mute.socket", socket), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "mute.service", service), 0);
+        start(&h, NULL, 0, 1);
+        report = request(&h, address, SOCK_STREAM);
+        wait_log(&h, "mute.service: Start timed out after TimeoutStartSec=, stopping");
+        wait_log(&h, "mute.service: stop-post → failed");
+        stop(&h);
+}
+END_TEST
+
+Suite *activation_suite(void)
+{
+        Suite *s = suite_create("activation");
+        TCase *t = tcase_create("activation");
+
+        /* every wait inside is bounded by HARNESS_TIMEOUT_MS; a test makes a handful of them */
+        tcase_set_timeout(t, 90);
+        tcase_add_unchecked_fixture(t, harness_root_setup, harness_root_teardown);
+        tcase_add_test(t, test_ipv4);
+        tcase_add_test(t, test_ipv6);
+        tcase_add_test(t, test_port_only_dual_stack);
+        tcase_add_test(t, test_unix_path);
+        tcase_add_test(t, test_abstract);
+        tcase_add_test(t, test_datagram);
+        tcase_add_test(t, test_seqpacket);
+        tcase_add_test(t, test_listeners_in_order);
+        tcase_add_test(t, test_sockets_feeding_one_service);
+        tcase_add_test(t, test_starts_on_first_connection);
+        tcase_add_test(t, test_restart_after_crash);
+        tcase_add_test(t, test_backlog_served);
+        tcase_add_test(t, test_bad_units_do_not_stop_others);
+        tcase_add_test(t, test_inherits_only_own_fds);
+        tcase_add_test(t, test_user_nobody);
+        tcase_add_test(t, test_notify_ready);
+        tcase_add_test(t, test_notify_start_timeout);
+        suite_add_tcase(s, t);
+        return s;
+}
