@@ -81,7 +81,9 @@ MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 .PHONY: all run check check-sanitize install deps clean man check-man help
 .DELETE_ON_ERROR:
 
-all: $(SOCKACTD) $(SOCKACTL) $(LIBSOCKACT)
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(sort $(wildcard examples/*.c)))
+
+all: $(SOCKACTD) $(SOCKACTL) $(LIBSOCKACT) $(EXAMPLES)
 
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
@@ -112,6 +114,10 @@ $(SOCKACTL): $(SOCKACTL_OBJ) $(LIBSOCKACT)
 $(TEST_RUNNER): $(TEST_OBJ) $(DAEMON_CORE_OBJ) $(LIBSOCKACT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
+$(BUILD)/examples/%: examples/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 $(BUILD)/tests/programs/%: tests/programs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
@@ -127,7 +133,8 @@ $(BUILD)/tools/%.o: tools/%.c
 # and find the binaries they drive through these variables.
 check: all $(TEST_RUNNER) $(TEST_PROGRAMS) $(GEN_MAN)
 	$(GEN_MAN) --check $(MAN_PAGES)
-	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) TEST_PROGRAMS=$(BUILD)/tests/programs $(TEST_RUNNER)
+	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) TEST_PROGRAMS=$(BUILD)/tests/programs EXAMPLES=$(BUILD)/examples \
+	        $(TEST_RUNNER)
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 check
@@ -135,9 +142,13 @@ check-sanitize:
 man: $(GEN_MAN)
 	$(GEN_MAN) --update $(MAN_PAGES)
 
+# The example units name the installed hello-http; the copy that "make run" uses names the build's.
 run: all
-	@mkdir -p $(BUILD)/run
-	$(SOCKACTD) --unit-dir units --runtime-dir $(BUILD)/run --log-target stderr
+	@rm -rf $(BUILD)/run && mkdir -p $(BUILD)/run/units
+	@for f in units/*; do \
+	        sed 's|/usr/local/libexec/sockact/|$(abspath $(BUILD))/examples/|' $$f > $(BUILD)/run/units/$${f##*/}; \
+	done
+	$(SOCKACTD) --unit-dir $(BUILD)/run/units --runtime-dir $(BUILD)/run --log-target stderr
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
@@ -145,7 +156,11 @@ install: all
 	install -m 0755 $(SOCKACTD) $(DESTDIR)$(PREFIX)/sbin/sockactd
 	install -m 0755 $(SOCKACTL) $(DESTDIR)$(PREFIX)/bin/sockactl
 	install -m 0644 $(LIBSOCKACT) $(DESTDIR)$(PREFIX)/lib/libsockact.a
-	install -m 0644 units/* $(DESTDIR)$(PREFIX)/share/sockact/units/
+	install -d $(DESTDIR)$(PREFIX)/libexec/sockact
+	install -m 0755 $(EXAMPLES) $(DESTDIR)$(PREFIX)/libexec/sockact/
+	for f in units/*; do \
+	        sed 's|/usr/local/libexec/sockact/|$(PREFIX)/libexec/sockact/|' $$f > $(DESTDIR)$(PREFIX)/share/sockact/units/$${f##*/}; \
+	done
 	for page in $(MAN_PAGES); do \
 	        section=$${page##*.}; \
 	        install -d $(DESTDIR)$(PREFIX)/share/man/man$$section; \

@@ -6,6 +6,7 @@
 #include "tests.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -776,6 +777,62 @@ START_TEST(test_notify_start_timeout)
 }
 END_TEST
 
+/* Replaces every occurrence of from in text by to. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+        _cleanup_free_ char *out = NULL;
+        const char *p = text, *hit;
+
+        while ((hit = strstr(p, from))) {
+                ck_assert_int_eq(strextend_printf(&out, "%.*s%s", (int) (hit - p), p, to), 0);
+                p = hit + strlen(from);
+        }
+        ck_assert_int_eq(strextend_printf(&out, "%s", p), 0);
+        return TAKE_PTR(out);
+}
+
+/* The example in units/ works as the README says: the first request starts hello-http, which
+ * serves the page over IPv4 and IPv6 from one process. The test's port and the built program
+ * stand in for 18080 and the installed path. */
+START_TEST(test_example_hello)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *socket_text = NULL, *service_text = NULL, *socket = NULL, *service = NULL,
+                            *port_text = format("%u", port), *built = NULL, *examples = NULL, *fd = NULL,
+                            *page = NULL, *again = NULL, *v4 = format("127.0.0.1:%u", port), *v6 = NULL;
+        char cwd[PATH_MAX];
+        int c;
+
+        ck_assert_int_eq(harness_read_file("units/hello.socket", 1 << 16, &socket_text), 0);
+        ck_assert_int_eq(harness_read_file("units/hello.service", 1 << 16, &service_text), 0);
+        ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+        built = format("%s/%s/", cwd, getenv("EXAMPLES") ? getenv("EXAMPLES") : "build/examples");
+        socket = replace(socket_text, "18080", port_text);
+        service = replace(service_text, "/usr/local/libexec/sockact/", built);
+        v6 = format("[::1]:%u", port);
+
+        init(&h);
+        ck_assert_int_eq(harness_write_unit(&h, "hello.socket", socket), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "hello.service", service), 0);
+        start(&h, NULL, 0, harness_ipv6_loopback() ? 2 : 1);
+        ck_assert_int_eq(harness_connect(&h, v4, SOCK_STREAM, T, &c), 0);
+        ck_assert_int_eq(write(c, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+        ck_assert_msg(harness_read_report(&h, c, T, &page) == 0, "no page:\n%s", harness_log_tail(&h));
+        close(c);
+        ck_assert_msg(startswith(page, "HTTP/1.0 200 OK\r\n"), "%s", page);
+        ck_assert_ptr_nonnull(strstr(page, "this is request 1."));
+        if (harness_ipv6_loopback()) {
+                ck_assert_int_eq(harness_connect(&h, v6, SOCK_STREAM, T, &c), 0);
+                ck_assert_int_eq(write(c, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+                ck_assert_int_eq(harness_read_report(&h, c, T, &again), 0);
+                close(c);
+                ck_assert_ptr_nonnull(strstr(again, "this is request 2.")); /* the same process */
+        }
+        stop(&h);
+}
+END_TEST
+
 Suite *activation_suite(void)
 {
         Suite *s = suite_create("activation");
@@ -801,6 +858,7 @@ Suite *activation_suite(void)
         tcase_add_test(t, test_user_nobody);
         tcase_add_test(t, test_notify_ready);
         tcase_add_test(t, test_notify_start_timeout);
+        tcase_add_test(t, test_example_hello);
         suite_add_tcase(s, t);
         return s;
 }
