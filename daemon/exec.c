@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <systemd/sd-journal.h>
 
@@ -12,6 +11,7 @@
 #include "exec.h"
 #include "log.h"
 #include "spawn.h"
+#include "user.h"
 
 #define EXEC_GROUPS_MAX 1024 /* supplementary groups of one command */
 
@@ -33,49 +33,22 @@ static void credentials_clear(struct credentials *c)
         free(c->shell);
 }
 
-/* A user by name or number. The name, home and shell come from the user database when the user
- * is in it; a number that is not gets "/" and /usr/sbin/nologin, as systemd gives it. */
+/* A user by name or number, with the name, home and shell $USER, $HOME and $SHELL get: a number
+ * the user database does not know gets its number, "/" and /usr/sbin/nologin, as systemd gives. */
 static int lookup_user(const char *name, struct credentials *c)
 {
-        char buf[16384];
-        struct passwd pw, *found = NULL;
-        char *end;
-        unsigned long id;
+        struct user_record u;
+        int r = user_lookup(name, &u);
 
-        errno = 0;
-        id = strtoul(name, &end, 10);
-        if (*name && !*end && errno == 0 && id < UINT32_MAX)
-                getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &found);
-        else
-                getpwnam_r(name, &pw, buf, sizeof(buf), &found);
-        if (!found && (*end || !*name))
-                return -ESRCH;
-        c->uid = found ? found->pw_uid : (uid_t) id;
-        c->gid = found ? found->pw_gid : (gid_t) id;
-        c->user = strdup(found ? found->pw_name : name);
-        c->home = strdup(found && *found->pw_dir ? found->pw_dir : "/");
-        c->shell = strdup(found && *found->pw_shell ? found->pw_shell : "/usr/sbin/nologin");
+        if (r < 0)
+                return r;
+        c->uid = u.uid;
+        c->gid = u.gid != (gid_t) -1 ? u.gid : (gid_t) u.uid;
+        c->user = u.name ? TAKE_PTR(u.name) : strdup(name);
+        c->home = u.home && *u.home ? TAKE_PTR(u.home) : strdup("/");
+        c->shell = u.shell && *u.shell ? TAKE_PTR(u.shell) : strdup("/usr/sbin/nologin");
+        user_record_clear(&u);
         return c->user && c->home && c->shell ? 0 : -ENOMEM;
-}
-
-static int lookup_group(const char *name, gid_t *ret)
-{
-        char buf[16384];
-        struct group gr, *found = NULL;
-        char *end;
-        unsigned long id;
-
-        errno = 0;
-        id = strtoul(name, &end, 10);
-        if (*name && !*end && errno == 0 && id < UINT32_MAX) {
-                *ret = (gid_t) id;
-                return 0;
-        }
-        getgrnam_r(name, &gr, buf, sizeof(buf), &found);
-        if (!found)
-                return -ESRCH;
-        *ret = found->gr_gid;
-        return 0;
 }
 
 /* User=, Group=, SupplementaryGroups=: the user's own groups (as initgroups() would set them)
@@ -96,7 +69,7 @@ static int resolve_credentials(const struct unit *u, const struct exec_command *
                         return log_unit_error(u->name, r == -ESRCH ? 0 : r, "User=%s: no such user",
                                               s->user);
         }
-        if (s->group && lookup_group(s->group, &ret->gid) < 0)
+        if (s->group && group_lookup(s->group, &ret->gid) < 0)
                 return log_unit_error(u->name, 0, "Group=%s: no such group", s->group);
         if (ret->user) {
                 int n = EXEC_GROUPS_MAX;
@@ -109,7 +82,7 @@ static int resolve_credentials(const struct unit *u, const struct exec_command *
                 if (ret->n_groups >= EXEC_GROUPS_MAX)
                         return log_unit_error(u->name, 0, "SupplementaryGroups=: more than %d groups",
                                               EXEC_GROUPS_MAX);
-                if (lookup_group(s->supplementary_groups[i], &ret->groups[ret->n_groups]) < 0)
+                if (group_lookup(s->supplementary_groups[i], &ret->groups[ret->n_groups]) < 0)
                         return log_unit_error(u->name, 0, "SupplementaryGroups=%s: no such group",
                                               s->supplementary_groups[i]);
                 ret->n_groups++;

@@ -7,19 +7,16 @@
  * restored at once, so these functions must not race threads creating files (sockactd has none). */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "socket.h"
+#include "user.h"
 #include "util.h"
 #include "value.h"
-
-#define SOCKET_PASSWD_BUFFER_MAX (1024 * 1024) /* getpwnam_r() buffer growth stops here */
 
 /* Removes the directories socket_mkdir_parents() made for path, deepest first: those whose path
  * is at least first bytes long. A directory someone has put something into meanwhile stays. */
@@ -372,57 +369,17 @@ int socket_listen(const struct socket_config *s, const struct listen *l, const s
         }
 }
 
-/* getpwnam_r()/getgrnam_r() (getpwuid_r()/getgrgid_r() for numeric ids) into a buffer that grows on
- * ERANGE. A numeric id without an entry is taken as it is (its group unknown: (gid_t) -1). */
 static int socket_lookup_user(const char *name, uid_t *ret_uid, gid_t *ret_gid)
 {
-        unsigned id;
-        bool numeric = value_parse_unsigned(name, &id) >= 0 && id != (unsigned) (uid_t) -1;
+        struct user_record u;
+        int r = user_lookup(name, &u);
 
-        for (size_t size = 1024;; size *= 2) {
-                _cleanup_free_ char *buffer = malloc(size);
-                struct passwd pw, *result = NULL;
-                int r;
-
-                if (!buffer)
-                        return -ENOMEM;
-                r = numeric ? getpwuid_r(id, &pw, buffer, size, &result)
-                            : getpwnam_r(name, &pw, buffer, size, &result);
-                if (r == ERANGE && size < SOCKET_PASSWD_BUFFER_MAX)
-                        continue;
-                if (r != 0)
-                        return -r;
-                if (!result && !numeric)
-                        return -ESRCH;
-                *ret_uid = result ? pw.pw_uid : (uid_t) id;
-                *ret_gid = result ? pw.pw_gid : (gid_t) -1;
-                return 0;
-        }
-}
-
-static int socket_lookup_group(const char *name, gid_t *ret_gid)
-{
-        unsigned id;
-        bool numeric = value_parse_unsigned(name, &id) >= 0 && id != (unsigned) (gid_t) -1;
-
-        for (size_t size = 1024;; size *= 2) {
-                _cleanup_free_ char *buffer = malloc(size);
-                struct group gr, *result = NULL;
-                int r;
-
-                if (!buffer)
-                        return -ENOMEM;
-                r = numeric ? getgrgid_r(id, &gr, buffer, size, &result)
-                            : getgrnam_r(name, &gr, buffer, size, &result);
-                if (r == ERANGE && size < SOCKET_PASSWD_BUFFER_MAX)
-                        continue;
-                if (r != 0)
-                        return -r;
-                if (!result && !numeric)
-                        return -ESRCH;
-                *ret_gid = result ? gr.gr_gid : (gid_t) id;
-                return 0;
-        }
+        if (r < 0)
+                return r;
+        *ret_uid = u.uid;
+        *ret_gid = u.gid;
+        user_record_clear(&u);
+        return 0;
 }
 
 int socket_owner_resolve(const struct socket_config *s, struct socket_owner *ret, const char **ret_reason)
@@ -438,7 +395,7 @@ int socket_owner_resolve(const struct socket_config *s, struct socket_owner *ret
                 }
         }
         if (!isempty(s->socket_group)) {
-                r = socket_lookup_group(s->socket_group, &owner.gid);
+                r = group_lookup(s->socket_group, &owner.gid);
                 if (r < 0) {
                         *ret_reason = r == -ESRCH ? "no such group" : "cannot read the group database";
                         return r;

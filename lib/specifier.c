@@ -4,21 +4,18 @@
  * here that reads the environment, NSS and files, and it only fills a context; nothing here logs. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/utsname.h>
 
 #include "specifier.h"
+#include "user.h"
 #include "unitname.h"
 #include "util.h"
 
 /* systemd caps an expanded setting at LONG_LINE_MAX; so does sockact. */
 #define SPECIFIER_EXPANDED_MAX (1024U * 1024U)
-/* getpwuid_r()/getgrgid_r() buffers grow until an entry fits, up to this. */
-#define SPECIFIER_NSS_BUFFER_MAX (1024U * 1024U)
 
 /* systemd 252 specifiers that sockact does not provide. */
 #define SPECIFIERS_UNSUPPORTED "aABcdDMoqrRsTVwWyY"
@@ -286,66 +283,41 @@ static const char *specifier_storage_directory(struct storage_cursor *c, const c
                                         n == 1 && *suffix ? suffix + 1 : suffix);
 }
 
-/* The next buffer for getpwuid_r()/getgrgid_r(): the first one, or a larger one after ERANGE.
- * Returns 1 to call again, 0 when done (the entry is found or there is none), or -ENOMEM. */
-static int specifier_nss_buffer_next(char **buffer, size_t *size, int last_error)
-{
-        char *grown;
-
-        if (*buffer && (last_error != ERANGE || *size >= SPECIFIER_NSS_BUFFER_MAX))
-                return 0;
-        *size = *size ? *size * 2 : 1024;
-        grown = realloc(*buffer, *size);
-        if (!grown)
-                return -ENOMEM;
-        *buffer = grown;
-        return 1;
-}
-
 /* %u and %h as systemd's uid_to_name() and get_home_dir() give them, root without asking NSS. */
 static int specifier_user(struct storage_cursor *c, struct specifier_context *ctx)
 {
-        _cleanup_free_ char *buffer = NULL;
-        struct passwd entry, *found = NULL;
-        size_t size = 0;
-        int r = 0;
+        struct user_record u = { 0 };
+        int r = ctx->uid == 0 ? 0 : user_lookup_uid(ctx->uid, &u);
 
-        while (ctx->uid != 0 && (r = specifier_nss_buffer_next(&buffer, &size, r)) > 0)
-                r = getpwuid_r(ctx->uid, &entry, buffer, size, &found);
         if (r < 0)
                 return r;
-
         if (ctx->uid == 0)
                 ctx->user_name = "root";
-        else if (found)
-                ctx->user_name = specifier_storage_printf(c, "%s", found->pw_name);
+        else if (u.name)
+                ctx->user_name = specifier_storage_printf(c, "%s", u.name);
         else
                 ctx->user_name = specifier_storage_printf(c, "%lu", (unsigned long) ctx->uid);
 
         ctx->home = specifier_storage_directory(c, secure_getenv("HOME"), "");
         if (!ctx->home && ctx->uid == 0)
                 ctx->home = "/root";
-        else if (!ctx->home && found)
-                ctx->home = specifier_storage_directory(c, found->pw_dir, "");
+        else if (!ctx->home && u.home)
+                ctx->home = specifier_storage_directory(c, u.home, "");
+        user_record_clear(&u);
         return 0;
 }
 
 static int specifier_group(struct storage_cursor *c, struct specifier_context *ctx)
 {
-        _cleanup_free_ char *buffer = NULL;
-        struct group entry, *found = NULL;
-        size_t size = 0;
-        int r = 0;
+        _cleanup_free_ char *name = NULL;
+        int r = ctx->gid == 0 ? 0 : group_name(ctx->gid, &name);
 
-        while (ctx->gid != 0 && (r = specifier_nss_buffer_next(&buffer, &size, r)) > 0)
-                r = getgrgid_r(ctx->gid, &entry, buffer, size, &found);
         if (r < 0)
                 return r;
-
         if (ctx->gid == 0)
                 ctx->group_name = "root";
-        else if (found)
-                ctx->group_name = specifier_storage_printf(c, "%s", found->gr_name);
+        else if (name)
+                ctx->group_name = specifier_storage_printf(c, "%s", name);
         else
                 ctx->group_name = specifier_storage_printf(c, "%lu", (unsigned long) ctx->gid);
         return 0;
