@@ -148,7 +148,7 @@ run: all
 	@for f in units/*; do \
 	        sed 's|/usr/local/libexec/sockact/|$(abspath $(BUILD))/examples/|' $$f > $(BUILD)/run/units/$${f##*/}; \
 	done
-	$(SOCKACTD) --unit-dir $(BUILD)/run/units --runtime-dir $(BUILD)/run --log-target stderr
+	$(SOCKACTD) --unit-dir $(BUILD)/run/units --runtime-dir $(abspath $(BUILD))/run --log-target stderr
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

@@ -155,6 +155,13 @@ int daemon_run(const struct daemon_options *o)
         lock_fd = take_runtime_dir(runtime_dir);
         if (lock_fd < 0)
                 return 1;
+        char *absolute = realpath(runtime_dir, NULL); /* $NOTIFY_SOCKET must work from any directory */
+        if (!absolute) {
+                log_error(errno, "Cannot resolve %s: %m", runtime_dir);
+                return 1;
+        }
+        free(runtime_dir);
+        runtime_dir = absolute;
         r = specifier_context_from_system(&ctx, &storage);
         if (r < 0) {
                 log_error(r, "Cannot read the system's identity for specifiers: %m");

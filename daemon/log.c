@@ -57,6 +57,9 @@ void log_setup(enum log_target target, int max_level)
 int log_unit_full(int level, const char *unit, int error, const char *format, ...)
 {
         int saved_errno = errno, result = error > 0 ? -error : error;
+
+        if (result == 0 && level <= LOG_ERR)
+                result = -EINVAL; /* an error is an error even without an errno to tell */
         char message[2048];
         va_list ap;
 

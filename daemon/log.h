@@ -18,8 +18,9 @@ int log_target_from_string(const char *s); /* -EINVAL when unknown */
 int log_level_from_string(const char *s);  /* "debug"…"emerg" or 0…7; -EINVAL */
 void log_setup(enum log_target target, int max_level);
 
-/* Logs and returns -|error| (or 0 when error is 0), so that callers can write
- * "return log_unit_error(u, r, "…: %m")": %m is strerror(error). */
+/* Logs and returns -|error|, so that callers can write "return log_unit_error(u, r, "…: %m")":
+ * %m is strerror(error). With error 0 it returns 0, or -EINVAL at LOG_ERR and above: an error
+ * logged without an errno still stops its caller. */
 int log_unit_full(int level, const char *unit, int error, const char *format, ...) _printf_(4, 5);
 
 #define log_unit_error(unit, error, ...)   log_unit_full(LOG_ERR, unit, error, __VA_ARGS__)

@@ -23,7 +23,7 @@ static void help(void)
                "Hold the sockets of systemd-style socket units and start their services on demand.\n"
                "\n"
                "  -u, --unit-dir DIR      read units from DIR (repeatable; the first that has a name wins)\n"
-               "  -r, --runtime-dir DIR   the control socket and runtime state go here\n"
+               "  -r, --runtime-dir DIR   its lock and the notify socket go here\n"
                "  -l, --log-level LEVEL   debug, info, notice, warning, err, crit, alert, emerg (default "
                "info)\n"
                "  -t, --log-target TARGET auto, journal or stderr (default auto)\n"

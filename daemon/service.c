@@ -212,7 +212,8 @@ static void run_next_control(struct service_unit *s)
 
         while (l && s->control_index < l->n) {
                 const struct exec_command *c = &l->commands[s->control_index++];
-                int r = start_command(s, c, false, &s->control_pid, &s->control_source);
+                /* Type=oneshot's ExecStart= commands get the sockets, as a main process does. */
+                int r = start_command(s, c, s->state == SERVICE_START, &s->control_pid, &s->control_source);
 
                 if (r == -ENOENT && (c->flags & EXEC_IGNORE_FAILURE))
                         continue;

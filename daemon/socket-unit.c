@@ -71,6 +71,8 @@ static int on_resume(sd_event_source *source, uint64_t usec, void *userdata)
 
         (void) source, (void) usec;
         s->resume = sd_event_source_disable_unref(s->resume);
+        if (s->manager->stopping)
+                return 0;
         log_unit_info(s->unit->name, "Listening again");
         if (!s->service || service_unit_is_down(s->service))
                 socket_unit_watch(s, true);

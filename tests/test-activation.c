@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "support.h"
 #include "util.h"
 
 #define T HARNESS_TIMEOUT_MS
@@ -833,6 +834,59 @@ START_TEST(test_example_hello)
 }
 END_TEST
 
+/* A second sockactd on the same runtime directory refuses to start, and the first goes on. */
+START_TEST(test_second_daemon_refused)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *report = NULL, *expected = NULL;
+        const char *sockactd = program_path("SOCKACTD", "build/sockactd");
+
+        init(&h);
+        one_service(&h, "first", listen, "");
+        start(&h, NULL, 0, 1);
+        char *argv[] = { (char *) sockactd, (char *) "--unit-dir",
+                         h.unit_dir,        (char *) "--runtime-dir",
+                         h.runtime_dir,     (char *) "--log-target",
+                         (char *) "stderr", NULL };
+        struct run_result second = run_program(argv);
+        expected = format("Another sockactd is running with the runtime directory %s", h.runtime_dir);
+        ck_assert_int_eq(second.status, 1);
+        ck_assert_msg(strstr(second.err, expected), "%s", second.err);
+        run_result_clear(&second);
+        report = request(&h, address, SOCK_STREAM); /* the first still serves, its notify socket intact */
+        assert_activation(&h, report, 1, "first.socket");
+        stop(&h);
+}
+END_TEST
+
+/* A User= the system does not know stops the start: the command never runs as sockactd's user. */
+START_TEST(test_unknown_user_refused)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *socket = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *exec = program("fd-report"), *out = NULL, *service = NULL,
+                            *address = format("127.0.0.1:%u", port);
+        int fd = -1;
+        struct stat st;
+
+        init(&h);
+        ck_assert_int_eq(harness_path(&h, "report", &out), 0);
+        service = format("[Service]\nUser=no-such-user-anywhere\nExecStart=%s\nStandardOutput=file:%s\n",
+                         exec, out);
+        ck_assert_int_eq(harness_write_unit(&h, "ghost.socket", socket), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "ghost.service", service), 0);
+        start(&h, NULL, 0, 1);
+        ck_assert_int_eq(harness_connect(&h, address, SOCK_STREAM, T, &fd), 0);
+        wait_log(&h, "ghost.service: User=no-such-user-anywhere: no such user");
+        ck_assert_int_ne(stat(out, &st), 0); /* fd-report never ran */
+        close(fd);
+        stop(&h);
+}
+END_TEST
+
 Suite *activation_suite(void)
 {
         Suite *s = suite_create("activation");
@@ -859,6 +913,8 @@ Suite *activation_suite(void)
         tcase_add_test(t, test_notify_ready);
         tcase_add_test(t, test_notify_start_timeout);
         tcase_add_test(t, test_example_hello);
+        tcase_add_test(t, test_second_daemon_refused);
+        tcase_add_test(t, test_unknown_user_refused);
         suite_add_tcase(s, t);
         return s;
 }
