@@ -441,6 +441,9 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                 s->main_pid = 0;
                 s->main_code = si->si_code;
                 s->main_status = si->si_status;
+                /* "-" before ExecStart=: a failed exit is recorded ($EXIT_CODE) but counts as success. */
+                if (s->unit->service.exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)
+                        result = SERVICE_SUCCESS;
                 switch (s->state) {
                 case SERVICE_START: /* Type=notify, before READY=1 */
                         log_unit_warning(s->unit->name, 0, "Main process exited before READY=1");

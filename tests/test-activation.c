@@ -887,6 +887,28 @@ START_TEST(test_unknown_user_refused)
 }
 END_TEST
 
+/* "-" before ExecStart=: a crash counts as success, so Restart=on-failure does not restart. */
+START_TEST(test_dash_prefix_ignores_failure)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *socket = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *exec = program("listen-service"), *address = format("127.0.0.1:%u", port),
+                            *service = format(
+                                    "[Service]\nExecStart=-%s --crash-after 1\nRestart=on-failure\n", exec),
+                            *report = NULL;
+
+        init(&h);
+        ck_assert_int_eq(harness_write_unit(&h, "lenient.socket", socket), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "lenient.service", service), 0);
+        start(&h, NULL, 0, 1);
+        report = request(&h, address, SOCK_STREAM);
+        wait_log(&h, "lenient.service: stop-post → dead");
+        ck_assert_msg(!strstr(h.log, "lenient.service: Restarting"), "%s", harness_log_tail(&h));
+        stop(&h);
+}
+END_TEST
+
 Suite *activation_suite(void)
 {
         Suite *s = suite_create("activation");
@@ -915,6 +937,7 @@ Suite *activation_suite(void)
         tcase_add_test(t, test_example_hello);
         tcase_add_test(t, test_second_daemon_refused);
         tcase_add_test(t, test_unknown_user_refused);
+        tcase_add_test(t, test_dash_prefix_ignores_failure);
         suite_add_tcase(s, t);
         return s;
 }
