@@ -13,7 +13,8 @@
 struct candidate {
         char *name;
         char *path;
-        bool target; /* from a directory to load whole; else only there to resolve references */
+        bool target;  /* from a directory to load whole; else only there to resolve references */
+        size_t order; /* when it was found: of two of the same name, the earlier one wins */
 };
 
 struct state {
@@ -27,8 +28,9 @@ struct state {
 struct loader {
         const struct load_options *options;
         struct diag *diag;
-        struct candidate *candidates; /* sorted by name */
+        struct candidate *candidates; /* sorted by name once every directory is scanned */
         size_t n_candidates;
+        size_t allocated_candidates;
         struct state *states; /* sorted by name */
         size_t n_states;
 };
@@ -58,28 +60,56 @@ static bool is_other_unit_type(const char *name)
 
 static int add_candidate(struct loader *l, const char *dir, const char *name, bool target)
 {
-        struct candidate *grown;
         char *n = NULL, *p = NULL;
 
-        for (size_t i = 0; i < l->n_candidates; i++)
-                if (streq(l->candidates[i].name, name))
-                        return 0; /* an earlier directory has it: that one wins */
         if (l->n_candidates >= UNIT_SET_MAX)
                 return diag_add(l->diag, dir, 0, "more than %d units, the rest are not loaded",
                                 UNIT_SET_MAX) < 0
                                ? -ENOMEM
                                : -E2BIG;
-        grown = realloc(l->candidates, (l->n_candidates + 1) * sizeof(*grown));
-        if (!grown)
-                return -ENOMEM;
-        l->candidates = grown;
+        if (l->n_candidates == l->allocated_candidates) {
+                size_t want = l->allocated_candidates ? l->allocated_candidates * 2 : 64;
+                struct candidate *grown = realloc(l->candidates, want * sizeof(*grown));
+
+                if (!grown)
+                        return -ENOMEM;
+                l->candidates = grown;
+                l->allocated_candidates = want;
+        }
         n = strdup(name);
         if (!n || strdup_printf(&p, "%s%s%s", dir, endswith(dir, "/") ? "" : "/", name) < 0) {
                 free(n);
                 return -ENOMEM;
         }
-        grown[l->n_candidates++] = (struct candidate){ n, p, target };
+        l->candidates[l->n_candidates] = (struct candidate){ n, p, target, l->n_candidates };
+        l->n_candidates++;
         return 0;
+}
+
+static int compare_candidates(const void *a, const void *b)
+{
+        const struct candidate *x = a, *y = b;
+        int c = strcmp(x->name, y->name);
+
+        return c != 0 ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Sorts the candidates by name and keeps, of each name, the one found first (an earlier
+ * directory hides the same name in later ones). */
+static void sort_candidates(struct loader *l)
+{
+        size_t kept = 0;
+
+        qsort(l->candidates, l->n_candidates, sizeof(struct candidate), compare_candidates);
+        for (size_t i = 0; i < l->n_candidates; i++) {
+                if (kept > 0 && streq(l->candidates[kept - 1].name, l->candidates[i].name)) {
+                        free(l->candidates[i].name);
+                        free(l->candidates[i].path);
+                        continue;
+                }
+                l->candidates[kept++] = l->candidates[i];
+        }
+        l->n_candidates = kept;
 }
 
 static int scan_directory(struct loader *l, const char *dir, bool target)
@@ -125,10 +155,11 @@ static int scan_directory(struct loader *l, const char *dir, bool target)
 
 static const struct candidate *find_candidate(const struct loader *l, const char *name)
 {
-        for (size_t i = 0; i < l->n_candidates; i++)
-                if (streq(l->candidates[i].name, name))
-                        return &l->candidates[i];
-        return NULL;
+        char *const key = (char *) name;
+
+        if (l->n_candidates == 0)
+                return NULL;
+        return bsearch(&key, l->candidates, l->n_candidates, sizeof(struct candidate), compare_names);
 }
 
 static struct state *find_state(const struct loader *l, const char *name)
@@ -149,8 +180,15 @@ static int add_state(struct loader *l, const char *name, const char *path, struc
         if (!grown)
                 return -ENOMEM;
         l->states = grown;
-        while (at < l->n_states && strcmp(l->states[at].name, name) < 0)
-                at++;
+        size_t hi = l->n_states; /* bisect for the first name not below name */
+        while (at < hi) {
+                size_t mid = at + (hi - at) / 2;
+
+                if (strcmp(l->states[mid].name, name) < 0)
+                        at = mid + 1;
+                else
+                        hi = mid;
+        }
         memmove(&grown[at + 1], &grown[at], (l->n_states - at) * sizeof(*grown));
         grown[at] = (struct state){ .name = strdup(name), .path = strdup(path), .loading = true };
         l->n_states++;
@@ -429,6 +467,7 @@ static int load_all(struct loader *l, char *const *dirs, char *const *files, str
                 if (r == -ENOMEM)
                         return r;
         }
+        sort_candidates(l);
 
         for (size_t i = 0; i < l->n_candidates; i++) {
                 if (!l->candidates[i].target)
