@@ -61,20 +61,47 @@ static bool all_services_down(const struct manager *m)
         return true;
 }
 
-static void finish_stop(struct manager *m)
+static bool all_sockets_down(const struct manager *m)
 {
-        notify_socket_close(&m->notify);
         for (size_t k = 0; k < m->n_sockets; k++)
-                socket_unit_close(&m->sockets[k]);
-        log_info("Every service stopped, exiting");
+                if (!socket_unit_is_down(&m->sockets[k]))
+                        return false;
+        return true;
+}
+
+/* While stopping: services first, then the sockets (their ExecStopPre=, close, ExecStopPost=),
+ * then the loop ends. Called again whenever a unit goes down. */
+static void continue_stop(struct manager *m)
+{
+        if (!all_services_down(m))
+                return;
+        for (size_t k = 0; k < m->n_sockets; k++)
+                socket_unit_stop(&m->sockets[k]);
+        if (!all_sockets_down(m))
+                return;
+        notify_socket_close(&m->notify);
+        log_info("Every unit stopped, exiting");
         sd_event_exit(m->event, 0);
+}
+
+void manager_socket_settled(struct manager *m, struct socket_unit *s)
+{
+        (void) s;
+        if (m->n_sockets_starting > 0 && --m->n_sockets_starting == 0 && !m->stopping)
+                log_info("%zu sockets listening, ready", manager_listening(m));
+}
+
+void manager_socket_down(struct manager *m, struct socket_unit *s)
+{
+        (void) s;
+        if (m->stopping)
+                continue_stop(m);
 }
 
 void manager_service_down(struct manager *m, struct service_unit *s)
 {
         if (m->stopping) {
-                if (all_services_down(m))
-                        finish_stop(m);
+                continue_stop(m);
                 return;
         }
         for (size_t k = 0; k < m->n_sockets; k++)
@@ -170,20 +197,11 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         if (r < 0)
                 return r;
 
-        for (size_t k = 0; k < m->n_sockets; k++) {
-                struct socket_unit *so = &m->sockets[k];
-
-                if (socket_unit_open(so) < 0)
-                        continue; /* logged; every other unit goes on */
-                if (so->unit->socket.accept) {
-                        log_unit_warning(
-                                so->unit->name, 0,
-                                "Accept=yes sockets are held but not served by this version of sockactd");
-                        continue;
-                }
-                socket_unit_watch(so, true);
-        }
-        log_info("%zu sockets listening, ready", manager_listening(m));
+        m->n_sockets_starting = m->n_sockets;
+        for (size_t k = 0; k < m->n_sockets; k++)
+                socket_unit_start(&m->sockets[k]);
+        if (m->n_sockets == 0)
+                log_info("0 sockets listening, ready");
         return 0;
 }
 
@@ -194,8 +212,7 @@ void manager_begin_stop(struct manager *m)
         m->stopping = true;
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_stop(&m->services[i]);
-        if (all_services_down(m))
-                finish_stop(m);
+        continue_stop(m);
 }
 
 void manager_free(struct manager *m)

@@ -20,15 +20,17 @@ struct manager {
         size_t n_services;
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
         struct notify_socket notify;
+        size_t n_sockets_starting; /* until 0, sockactd is not ready */
         bool stopping;
 };
 
-/* Takes the loaded units (moved out of *units), binds every socket (a socket that cannot be
- * bound fails its own unit only) and watches them. Returns 0 or -ENOMEM. */
+/* Takes the loaded units (moved out of *units) and starts every socket unit (a socket that
+ * cannot be bound fails its own unit only); logs "N sockets listening, ready" once every one
+ * has settled. Returns 0 or -ENOMEM. */
 int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
                   const char *runtime_dir);
 
-/* Stops every service and closes the sockets; the event loop exits when all are down. */
+/* Stops every service, then every socket unit; the event loop exits when all are down. */
 void manager_begin_stop(struct manager *m);
 
 void manager_free(struct manager *m);
@@ -44,6 +46,11 @@ void manager_service_down(struct manager *m, struct service_unit *s);
 void manager_service_activating(struct manager *m, struct service_unit *s);
 /* A service may not start before until (CLOCK_MONOTONIC): its sockets pause until then. */
 void manager_service_paused(struct manager *m, struct service_unit *s, uint64_t until);
+
+/* A socket unit finished starting: it listens, or it failed. */
+void manager_socket_settled(struct manager *m, struct socket_unit *s);
+/* A socket unit is dead or failed (while stopping, the loop may end). */
+void manager_socket_down(struct manager *m, struct socket_unit *s);
 
 /* The number of sockets listening. */
 size_t manager_listening(const struct manager *m);

@@ -70,13 +70,13 @@ bool service_restart_needed(enum service_restart policy, enum service_result r)
         }
 }
 
-enum service_result service_result_from_exit(int code, int status)
+enum service_result service_result_from_exit(int code, int status, bool main_process)
 {
         if (code == CLD_EXITED)
                 return status == 0 ? SERVICE_SUCCESS : SERVICE_FAILURE_EXIT_CODE;
         if (code == CLD_DUMPED)
                 return SERVICE_FAILURE_CORE_DUMP;
-        if (status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE)
+        if (main_process && (status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE))
                 return SERVICE_SUCCESS; /* the signals systemd counts as a clean stop */
         return SERVICE_FAILURE_SIGNAL;
 }
@@ -337,8 +337,8 @@ static void send_signal(struct service_unit *s, int sig)
                 if (pids[i] <= 0)
                         continue;
                 if (kill(group ? -pids[i] : pids[i], sig) < 0 && errno != ESRCH)
-                        log_unit_warning(s->unit->name, errno, "Cannot send %s to %d: %m", sigabbrev_np(sig),
-                                         (int) pids[i]);
+                        log_unit_warning(s->unit->name, errno, "Cannot send SIG%s to %d: %m",
+                                         sigabbrev_np(sig), (int) pids[i]);
                 if (sig != SIGKILL && !group)
                         (void) kill(pids[i], SIGCONT);
         }
@@ -385,7 +385,7 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
                 enter_stop(s, SERVICE_FAILURE_TIMEOUT);
                 break;
         case SERVICE_STOP:
-                log_unit_warning(s->unit->name, 0, "ExecStop= timed out, sending %s",
+                log_unit_warning(s->unit->name, 0, "ExecStop= timed out, sending SIG%s",
                                  sigabbrev_np(s->unit->service.kill_signal));
                 s->result = s->result == SERVICE_SUCCESS ? SERVICE_FAILURE_TIMEOUT : s->result;
                 enter_signal(s, SERVICE_STOP_SIGTERM);
@@ -425,15 +425,15 @@ static void log_exit(const struct service_unit *s, const char *what, pid_t pid, 
         else if (code == CLD_EXITED)
                 log_unit_info(s->unit->name, "%s process %d exited with status %d", what, (int) pid, status);
         else
-                log_unit_info(s->unit->name, "%s process %d killed by %s%s", what, (int) pid,
-                              sigabbrev_np(status) ?: "a signal",
-                              code == CLD_DUMPED ? " (core dumped)" : "");
+                log_unit_info(s->unit->name, "%s process %d killed by SIG%s%s", what, (int) pid,
+                              sigabbrev_np(status) ?: "?", code == CLD_DUMPED ? " (core dumped)" : "");
 }
 
 static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata)
 {
         struct service_unit *s = userdata;
-        enum service_result result = service_result_from_exit(si->si_code, si->si_status);
+        enum service_result result =
+                service_result_from_exit(si->si_code, si->si_status, source == s->main_source);
 
         if (source == s->main_source) {
                 s->main_source = sd_event_source_disable_unref(s->main_source);

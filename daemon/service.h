@@ -72,8 +72,10 @@ const char *service_result_to_string(enum service_result r);
 /* Whether Restart= restarts a service that stopped with result r (pure; tested exhaustively). */
 bool service_restart_needed(enum service_restart policy, enum service_result r);
 
-/* The result of a main process's exit, from its waitid() code and status (pure). */
-enum service_result service_result_from_exit(int code, int status);
+/* The result of a process's exit, from its waitid() code and status (pure). A main process
+ * that SIGHUP, SIGINT, SIGTERM or SIGPIPE ended stopped cleanly; a command (ExecStartPre=…)
+ * succeeds only with exit status 0, as in systemd. */
+enum service_result service_result_from_exit(int code, int status, bool main_process);
 
 int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u);
 void service_unit_done(struct service_unit *s);

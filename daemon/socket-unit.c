@@ -8,11 +8,32 @@
 #include "socket-unit.h"
 #include "socket.h"
 
+static const char *const socket_state_table[_SOCKET_STATE_MAX] = {
+        [SOCKET_DEAD] = "dead",
+        [SOCKET_START_PRE] = "start-pre",
+        [SOCKET_START_POST] = "start-post",
+        [SOCKET_LISTENING] = "listening",
+        [SOCKET_STOP_PRE] = "stop-pre",
+        [SOCKET_STOP_POST] = "stop-post",
+        [SOCKET_FAILED] = "failed",
+};
+
+const char *socket_state_to_string(enum socket_state s)
+{
+        return (size_t) s < ELEMENTSOF(socket_state_table) ? socket_state_table[s] : NULL;
+}
+
 int socket_unit_init(struct socket_unit *s, struct manager *m, const struct unit *u)
 {
-        size_t n = u->socket.n_listens;
+        const struct socket_config *c = &u->socket;
+        size_t n = c->n_listens;
 
-        *s = (struct socket_unit){ .manager = m, .unit = u };
+        *s = (struct socket_unit){
+                .manager = m,
+                .unit = u,
+                .trigger_limit = { .interval = c->trigger_limit_interval, .burst = c->trigger_limit_burst },
+                .poll_limit = { .interval = c->poll_limit_interval, .burst = c->poll_limit_burst },
+        };
         s->fds = malloc(n * sizeof(int));
         s->sources = calloc(n, sizeof(sd_event_source *));
         if (!s->fds || !s->sources)
@@ -22,6 +43,8 @@ int socket_unit_init(struct socket_unit *s, struct manager *m, const struct unit
         return 0;
 }
 
+static void close_listeners(struct socket_unit *s);
+
 static void listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
 {
         if (l->path)
@@ -30,7 +53,7 @@ static void listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
                 snprintf(buf, ADDRESS_FORMAT_MAX, "?");
 }
 
-int socket_unit_open(struct socket_unit *s)
+static int open_listeners(struct socket_unit *s)
 {
         const struct socket_config *c = &s->unit->socket;
         struct socket_owner owner;
@@ -50,7 +73,7 @@ int socket_unit_open(struct socket_unit *s)
                         log_unit_error(s->unit->name, r, "%s: %s%s%m", text,
                                        streq_ptr(stage, "bind") ? "" : stage,
                                        streq_ptr(stage, "bind") ? "" : ": ");
-                        socket_unit_close(s);
+                        close_listeners(s);
                         return r;
                 }
                 s->fds[i] = r;
@@ -58,7 +81,7 @@ int socket_unit_open(struct socket_unit *s)
         r = socket_make_symlinks(c, &reason);
         if (r < 0) {
                 log_unit_error(s->unit->name, r, "Symlinks=: %s: %m", reason);
-                socket_unit_close(s);
+                close_listeners(s);
                 return r;
         }
         s->listening = true;
@@ -71,7 +94,7 @@ static int on_resume(sd_event_source *source, uint64_t usec, void *userdata)
 
         (void) source, (void) usec;
         s->resume = sd_event_source_disable_unref(s->resume);
-        if (s->manager->stopping)
+        if (s->manager->stopping || s->state != SOCKET_LISTENING)
                 return 0;
         log_unit_info(s->unit->name, "Listening again");
         if (!s->service || service_unit_is_down(s->service))
@@ -88,23 +111,6 @@ static void pause_until(struct socket_unit *s, uint64_t until)
                 log_unit_error(s->unit->name, 0, "Cannot arm the timer that resumes the socket");
 }
 
-/* TriggerLimitIntervalSec=/TriggerLimitBurst=: counts this activation; true when over the limit. */
-static bool trigger_limit_hit(struct socket_unit *s, uint64_t now, uint64_t *ret_until)
-{
-        const struct socket_config *c = &s->unit->socket;
-
-        if (c->trigger_limit_interval == 0 || c->trigger_limit_burst == 0)
-                return false;
-        if (now - s->trigger_window >= c->trigger_limit_interval) {
-                s->trigger_window = now;
-                s->triggers = 0;
-        }
-        if (++s->triggers <= c->trigger_limit_burst)
-                return false;
-        *ret_until = s->trigger_window + c->trigger_limit_interval;
-        return true;
-}
-
 static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
         struct socket_unit *s = userdata;
@@ -112,15 +118,23 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
         int r;
 
         (void) source, (void) fd, (void) revents;
+        if (!ratelimit_test(&s->poll_limit, now, &until)) {
+                log_unit_warning(
+                        s->unit->name, 0,
+                        "Poll limit hit (%u wake-ups within PollLimitIntervalSec=), pausing for %.3gs",
+                        s->poll_limit.burst, (double) (until - now) / USEC_PER_SEC);
+                pause_until(s, until);
+                return 0;
+        }
         if (!s->service) {
                 socket_unit_watch(s, false);
                 return 0;
         }
-        if (trigger_limit_hit(s, now, &until)) {
+        if (!ratelimit_test(&s->trigger_limit, now, &until)) {
                 log_unit_warning(s->unit->name, 0,
                                  "Trigger limit hit (%u activations within TriggerLimitIntervalSec=), "
                                  "pausing for %.3gs",
-                                 s->unit->socket.trigger_limit_burst, (double) (until - now) / USEC_PER_SEC);
+                                 s->trigger_limit.burst, (double) (until - now) / USEC_PER_SEC);
                 pause_until(s, until);
                 return 0;
         }
@@ -139,7 +153,7 @@ int socket_unit_watch(struct socket_unit *s, bool on)
         const struct socket_config *c = &s->unit->socket;
         int r;
 
-        if (!s->listening || s->watching == on)
+        if (!s->listening || s->watching == on || (on && s->state != SOCKET_LISTENING))
                 return 0;
         for (size_t i = 0; i < c->n_listens; i++) {
                 if (!s->sources[i]) {
@@ -191,7 +205,7 @@ void socket_unit_service_down(struct socket_unit *s)
         socket_unit_watch(s, true);
 }
 
-void socket_unit_close(struct socket_unit *s)
+static void close_listeners(struct socket_unit *s)
 {
         const struct socket_config *c = &s->unit->socket;
 
@@ -209,7 +223,127 @@ void socket_unit_close(struct socket_unit *s)
 
 void socket_unit_done(struct socket_unit *s)
 {
-        socket_unit_close(s);
+        commands_done(&s->commands);
+        close_listeners(s);
         free(s->fds);
         free(s->sources);
+}
+
+static void set_state(struct socket_unit *s, enum socket_state state)
+{
+        enum socket_state old = s->state;
+
+        if (old == state)
+                return;
+        log_unit_debug(s->unit->name, "%s → %s", socket_state_to_string(old), socket_state_to_string(state));
+        s->state = state;
+        if ((old == SOCKET_START_PRE || old == SOCKET_START_POST) && state != SOCKET_START_POST)
+                manager_socket_settled(s->manager, s);
+        if (state == SOCKET_DEAD || state == SOCKET_FAILED)
+                manager_socket_down(s->manager, s);
+}
+
+static void on_commands_done(struct commands *c, bool success, void *userdata);
+
+static void run_commands(struct socket_unit *s, enum socket_state state, const struct exec_list *list)
+{
+        set_state(s, state);
+        if (commands_start(&s->commands, s->manager->event, s->unit, &s->manager->roots, list,
+                           s->unit->socket.timeout, on_commands_done, s) < 0) {
+                log_unit_error(s->unit->name, ENOMEM, "Cannot run the commands of %s: %m",
+                               socket_state_to_string(state));
+                s->failed = true;
+                close_listeners(s);
+                set_state(s, SOCKET_FAILED);
+        }
+}
+
+static void enter_stop_pre(struct socket_unit *s)
+{
+        run_commands(s, SOCKET_STOP_PRE, &s->unit->socket.exec_stop_pre);
+}
+
+static void enter_stop_post(struct socket_unit *s)
+{
+        close_listeners(s);
+        run_commands(s, SOCKET_STOP_POST, &s->unit->socket.exec_stop_post);
+}
+
+static void enter_listening(struct socket_unit *s)
+{
+        set_state(s, SOCKET_LISTENING);
+        if (s->stop_requested) {
+                enter_stop_pre(s);
+                return;
+        }
+        if (s->unit->socket.accept)
+                log_unit_warning(s->unit->name, 0,
+                                 "Accept=yes sockets are held but not served by this version of sockactd");
+        else if (!s->service || service_unit_is_down(s->service))
+                socket_unit_watch(s, true);
+}
+
+static void on_commands_done(struct commands *c, bool success, void *userdata)
+{
+        struct socket_unit *s = userdata;
+
+        (void) c;
+        if (!success && !s->stop_requested)
+                s->failed = true;
+        switch (s->state) {
+        case SOCKET_START_PRE:
+                if (!success || s->stop_requested)
+                        enter_stop_post(s);
+                else if (open_listeners(s) < 0) {
+                        s->failed = true;
+                        enter_stop_post(s);
+                } else
+                        run_commands(s, SOCKET_START_POST, &s->unit->socket.exec_start_post);
+                break;
+        case SOCKET_START_POST:
+                if (success && !s->stop_requested)
+                        enter_listening(s);
+                else
+                        enter_stop_pre(s);
+                break;
+        case SOCKET_STOP_PRE:
+                enter_stop_post(s);
+                break;
+        case SOCKET_STOP_POST:
+                set_state(s, s->failed ? SOCKET_FAILED : SOCKET_DEAD);
+                break;
+        default:
+                break;
+        }
+}
+
+void socket_unit_start(struct socket_unit *s)
+{
+        if (!socket_unit_is_down(s))
+                return;
+        s->failed = s->stop_requested = false;
+        run_commands(s, SOCKET_START_PRE, &s->unit->socket.exec_start_pre);
+}
+
+void socket_unit_stop(struct socket_unit *s)
+{
+        s->stop_requested = true;
+        switch (s->state) {
+        case SOCKET_START_PRE:
+        case SOCKET_START_POST:
+                commands_terminate(&s->commands);
+                break;
+        case SOCKET_LISTENING:
+                socket_unit_watch(s, false);
+                s->resume = sd_event_source_disable_unref(s->resume);
+                enter_stop_pre(s);
+                break;
+        default:
+                break;
+        }
+}
+
+bool socket_unit_is_down(const struct socket_unit *s)
+{
+        return s->state == SOCKET_DEAD || s->state == SOCKET_FAILED;
 }

@@ -33,13 +33,14 @@ static int unit_new(const char *name, const char *path, enum unit_type type, str
         }
 
         /* Every field to its unset state, then to the row's initial value. The initial texts are
-         * constants of the table; tests/test-directive.c proves that each one parses. */
+         * constants of the table; tests/test-directive.c proves that each one parses. A socket
+         * unit gets the [Service] defaults too: its own commands (ExecStartPre=…) run with them. */
         for (size_t i = 0; i < directive_table_size && r >= 0; i++) {
                 const struct directive *d = &directive_table[i];
                 struct directive_call call = { .directive = d, .unit = u, .diag = &quiet, .path = path };
                 void *field = (char *) u + d->offset;
 
-                if (!row_applies(d, type))
+                if (!row_applies(d, type) && !(type == UNIT_SOCKET && row_applies(d, UNIT_SERVICE)))
                         continue;
                 r = d->parse(&call, "", field);
                 if (r >= 0 && d->initial)
@@ -140,6 +141,7 @@ static void unit_complete(struct unit *u)
                         so->trigger_limit_burst = so->accept ? 200 : 20;
                 if (!configured(u, "Socket", "PollLimitBurst"))
                         so->poll_limit_burst = so->accept ? 150 : 15;
+                se->std_output = STD_OUTPUT_JOURNAL; /* for the socket's own commands */
                 return;
         }
 

@@ -8,17 +8,22 @@
 
 START_TEST(test_result_from_exit)
 {
-        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 0), SERVICE_SUCCESS);
-        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 1), SERVICE_FAILURE_EXIT_CODE);
-        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 255), SERVICE_FAILURE_EXIT_CODE);
+        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 0, true), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 1, true), SERVICE_FAILURE_EXIT_CODE);
+        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 255, true), SERVICE_FAILURE_EXIT_CODE);
         /* SIGHUP, SIGINT, SIGTERM and SIGPIPE are a clean stop, as systemd counts them. */
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGTERM), SERVICE_SUCCESS);
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGHUP), SERVICE_SUCCESS);
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGINT), SERVICE_SUCCESS);
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGPIPE), SERVICE_SUCCESS);
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGKILL), SERVICE_FAILURE_SIGNAL);
-        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGSEGV), SERVICE_FAILURE_SIGNAL);
-        ck_assert_int_eq(service_result_from_exit(CLD_DUMPED, SIGABRT), SERVICE_FAILURE_CORE_DUMP);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGTERM, true), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGHUP, true), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGINT, true), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGPIPE, true), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGKILL, true), SERVICE_FAILURE_SIGNAL);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGSEGV, true), SERVICE_FAILURE_SIGNAL);
+        ck_assert_int_eq(service_result_from_exit(CLD_DUMPED, SIGABRT, true), SERVICE_FAILURE_CORE_DUMP);
+        /* a command (ExecStartPre=…) succeeds with status 0 only */
+        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 0, false), SERVICE_SUCCESS);
+        ck_assert_int_eq(service_result_from_exit(CLD_EXITED, 3, false), SERVICE_FAILURE_EXIT_CODE);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGTERM, false), SERVICE_FAILURE_SIGNAL);
+        ck_assert_int_eq(service_result_from_exit(CLD_KILLED, SIGHUP, false), SERVICE_FAILURE_SIGNAL);
 }
 END_TEST
 

@@ -1,0 +1,207 @@
+/* Assertions over the integration harness: each helper fails the test with the daemon's log tail
+ * when what it waits for does not come. Shared by the integration suites. */
+#include "tests.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+
+#include "checks.h"
+#include "util.h"
+
+char *format(const char *fmt, ...)
+{
+        char *s = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        ck_assert_int_ge(r, 0);
+        return s;
+}
+
+char *path_in(const struct harness *h, const char *name)
+{
+        char *p = NULL;
+
+        ck_assert_int_eq(harness_path(h, name, &p), 0);
+        return p;
+}
+
+char *program(const char *name)
+{
+        char *p = NULL;
+        int r = harness_program(name, &p);
+
+        ck_assert_msg(r == 0, "test program %s not built: %s", name, strerror(-r));
+        return p;
+}
+
+uint16_t free_port(int family, int type)
+{
+        uint16_t port = 0;
+
+        ck_assert_int_eq(harness_free_port(family, type, &port), 0);
+        return port;
+}
+
+void init(struct harness *h)
+{
+        int r = harness_init(h);
+
+        ck_assert_msg(r == 0, "cannot make the test directory: %s", strerror(-r));
+}
+
+/* Starts sockactd and waits for its one "ready" line, which must count expected_sockets. */
+void start(struct harness *h, const struct harness_unit *units, size_t n_units, unsigned expected_sockets)
+{
+        unsigned sockets = 0;
+        int r = harness_start(h, units, n_units);
+
+        ck_assert_msg(r == 0, "cannot start sockactd: %s", strerror(-r));
+        r = harness_wait_ready(h, T, &sockets);
+        ck_assert_msg(r != -ETIMEDOUT,
+                      "no \"N sockets listening, ready\" line from sockactd within %d ms:\n%s", T,
+                      harness_log_tail(h));
+        ck_assert_msg(r != -ESRCH, "sockactd exited (status %d) before \"N sockets listening, ready\":\n%s",
+                      h->exit_status, harness_log_tail(h));
+        ck_assert_msg(r == 0, "no single \"N sockets listening, ready\" line from sockactd (%s):\n%s",
+                      strerror(-r), harness_log_tail(h));
+        ck_assert_msg(sockets == expected_sockets, "sockactd: %u sockets listening, expected %u:\n%s",
+                      sockets, expected_sockets, harness_log_tail(h));
+}
+
+/* SIGTERM: sockactd stops every service and exits 0. */
+void stop(struct harness *h)
+{
+        int status = -1, r = harness_stop(h, T, &status);
+
+        ck_assert_msg(r == 0, "sockactd did not stop on SIGTERM (%s):\n%s", strerror(-r),
+                      harness_log_tail(h));
+        ck_assert_msg(status == 0, "sockactd exited with status %d on SIGTERM:\n%s", status,
+                      harness_log_tail(h));
+        harness_done(h);
+}
+
+bool has_line(const char *text, const char *line)
+{
+        size_t n = strlen(line);
+
+        for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+                        return true;
+        return false;
+}
+
+/* The first line that starts with prefix, as a copy (NULL if none). */
+char *line_starting(const char *text, const char *prefix)
+{
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                if (startswith(p, prefix))
+                        return strndup(p, strcspn(p, "\n"));
+        return NULL;
+}
+
+size_t count_lines(const char *text, const char *prefix)
+{
+        size_t n = 0;
+
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+                n += startswith(p, prefix) != NULL;
+        return n;
+}
+
+void assert_line(const char *text, const char *line)
+{
+        ck_assert_msg(has_line(text, line), "missing line \"%s\" in:\n%s", line, text);
+}
+
+void assert_linef(const char *text, const char *fmt, ...)
+{
+        _cleanup_free_ char *line = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&line, fmt, ap);
+        va_end(ap);
+        ck_assert_int_ge(r, 0);
+        assert_line(text, line);
+}
+
+/* The number after "key" at the start of a line ("pid=", "pid "). */
+long number_after(const char *text, const char *key)
+{
+        _cleanup_free_ char *line = line_starting(text, key);
+
+        ck_assert_msg(line, "no \"%s\" line in:\n%s", key, text);
+        return strtol(line + strlen(key), NULL, 10);
+}
+
+char *request(struct harness *h, const char *address, int type)
+{
+        char *report = NULL;
+        int r = harness_request(h, address, type, T, &report);
+
+        ck_assert_msg(r == 0, "no report from the service on %s (%s); sockactd wrote:\n%s", address,
+                      strerror(-r), harness_log_tail(h));
+        assert_line(report, "end");
+        return report;
+}
+
+/* What systemd passes, seen both through sd_listen_fds_with_names() and in the raw environment; and the
+ * service is sockactd's own child (unless it already exited: --exit-after, --crash-after). */
+void assert_activation(const struct harness *h, const char *report, unsigned n_fds, const char *names)
+{
+        long pid = number_after(report, "pid=");
+        pid_t parent = 0;
+        int r;
+
+        assert_line(report, "listen_pid_matches=1");
+        assert_linef(report, "listen_fds=%u", n_fds);
+        assert_linef(report, "listen_fdnames=%s", names);
+        assert_linef(report, "env LISTEN_PID=%ld", pid);
+        assert_linef(report, "env LISTEN_FDS=%u", n_fds);
+        assert_linef(report, "env LISTEN_FDNAMES=%s", names);
+        r = harness_parent_of((pid_t) pid, &parent);
+        if (r == -ENOENT || r == -ESRCH)
+                return;
+        ck_assert_int_eq(r, 0);
+        ck_assert_msg(parent == h->pid, "the service %ld is the child of %d, not of sockactd %d", pid,
+                      (int) parent, (int) h->pid);
+}
+
+/* Waits until pid no longer exists (it was sockactd's child, so sockactd or init reaps it). */
+bool wait_gone(pid_t pid, int timeout_ms)
+{
+        for (int waited = 0; waited <= timeout_ms; waited += 20) {
+                if (kill(pid, 0) < 0 && errno == ESRCH)
+                        return true;
+                (void) poll(NULL, 0, 20);
+        }
+        return false;
+}
+
+/* One socket unit NAME.socket with the [Socket] body given, and NAME.service running listen-service. */
+void one_service(struct harness *h, const char *name, const char *socket_body, const char *arguments)
+{
+        _cleanup_free_ char *socket_name = format("%s.socket", name),
+                            *service_name = format("%s.service", name),
+                            *socket_text = format("[Socket]\n%s", socket_body),
+                            *exec = program("listen-service"),
+                            *service_text = format("[Service]\nExecStart=%s%s%s\n", exec,
+                                                   *arguments ? " " : "", arguments);
+
+        ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
+        ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
+}
+
+void wait_log(struct harness *h, size_t *offset, const char *needle)
+{
+        size_t from_start = 0;
+
+        ck_assert_msg(harness_wait_log(h, needle, offset ? offset : &from_start, T) == 0,
+                      "no \"%s\" within %d ms in:\n%s", needle, T, harness_log_tail(h));
+}
