@@ -516,11 +516,6 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
 
         if (!service_unit_is_down(s) && s->state != SERVICE_AUTO_RESTART)
                 return 0;
-        if (c->type == SERVICE_FORKING) {
-                log_unit_error(s->unit->name, 0, "Type=%s services are not run by this version of sockactd",
-                               service_type_to_string(c->type));
-                return -EOPNOTSUPP;
-        }
         if (start_limit_hit(s, now, ret_retry_usec)) {
                 log_unit_warning(
                         s->unit->name, 0,

@@ -80,9 +80,8 @@ enum service_result service_result_from_exit(int code, int status, bool main_pro
 int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u);
 void service_unit_done(struct service_unit *s);
 
-/* Starts the service unless it runs. Returns 0, -EAGAIN when its start limit is hit (then
- * *ret_retry_usec is when a start is allowed again, CLOCK_MONOTONIC), or -EOPNOTSUPP when this
- * sockactd cannot run its Type=. */
+/* Starts the service unless it runs. Returns 0, or -EAGAIN when its start limit is hit (then
+ * *ret_retry_usec is when a start is allowed again, CLOCK_MONOTONIC). */
 int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec);
 /* Stops it (no restart follows). */
 void service_unit_stop(struct service_unit *s);

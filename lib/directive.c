@@ -179,7 +179,7 @@ const struct directive directive_table[] = {
         /* [Service] */
         { "Service", "Type", KIND(enum), SERVICE_FIELD(type), (intptr_t) &service_type_names,
           .default_text = "simple (oneshot without ExecStart=)",
-          .summary = "When the service counts as started: simple, exec, forking, oneshot or notify." },
+          .summary = "When the service counts as started: simple, exec, oneshot or notify." },
         { "Service", "ExecStart", KIND(exec), SERVICE_FIELD(exec_start),
           .summary = "The command that is the service; several only with Type=oneshot." },
         { "Service", "ExecStartPre", KIND(exec), SERVICE_FIELD(exec_start_pre),

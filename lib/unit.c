@@ -59,7 +59,7 @@ static const char *const timestamping_aliases[] = { "usec", "us", "\u00b5s", "us
 ENUM_NAMES(timestamping, timestamping_table, .aliases = timestamping_aliases);
 
 static const char *const service_type_table[_SERVICE_TYPE_MAX] = {
-        [SERVICE_SIMPLE] = "simple",   [SERVICE_EXEC] = "exec",     [SERVICE_FORKING] = "forking",
+        [SERVICE_SIMPLE] = "simple",   [SERVICE_EXEC] = "exec",
         [SERVICE_ONESHOT] = "oneshot", [SERVICE_NOTIFY] = "notify",
 };
 STRING_TABLE_LOOKUP(service_type, enum service_type, service_type_table)
@@ -68,6 +68,9 @@ static const char *const service_type_refused[] = {
         "Type=dbus needs D-Bus name tracking, which sockact does not have",
         "idle",
         "Type=idle orders against systemd's job queue, which sockact does not have",
+        "forking",
+        "Type=forking is not supported by this version of sockactd; run the daemon in the foreground "
+        "with Type=simple, exec or notify",
         "notify-reload",
         "Type=notify-reload is not supported; use Type=notify with ExecReload=",
         NULL,

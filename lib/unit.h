@@ -42,7 +42,6 @@ enum timestamping {
 enum service_type {
         SERVICE_SIMPLE,
         SERVICE_EXEC,
-        SERVICE_FORKING,
         SERVICE_ONESHOT,
         SERVICE_NOTIFY,
         _SERVICE_TYPE_MAX,

@@ -48,7 +48,7 @@ START_TEST(test_service_rules)
                        "a.service: no ExecStart=: only a Type=oneshot service may have none");
         ASSERT_REFUSED("a.service", "[Service]\nType=oneshot\n",
                        "a.service: no ExecStart= and no ExecStop=: the service would do nothing");
-        ASSERT_REFUSED("a.service", "[Service]\nType=forking\nExecStart=/bin/a ; /bin/b\n",
+        ASSERT_REFUSED("a.service", "[Service]\nType=exec\nExecStart=/bin/a ; /bin/b\n",
                        "a.service:3: ExecStart=: more than one command: only Type=oneshot may have several");
         ASSERT_REFUSED("a.service",
                        "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nType=oneshot\nRestart=on-success\n",
