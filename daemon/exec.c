@@ -382,6 +382,8 @@ int exec_command_start(const struct unit *u, const struct exec_command *c, const
                 .connection_fd = p->socket_is_connection ? p->socket_fd : -1,
                 .non_blocking = s->non_blocking,
                 .new_session = p->new_session,
+                .in_cgroup = p->in_cgroup,
+                .cgroup_fd = p->cgroup_fd,
                 .set_credentials = cred.set,
                 .uid = cred.uid,
                 .gid = cred.gid,

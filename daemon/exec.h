@@ -15,6 +15,8 @@ struct exec_params {
         bool socket_is_connection; /* socket_fd is an accepted connection (made blocking) */
         char *const *extra_env;    /* MAINPID=…, REMOTE_ADDR=…: set by sockactd for this command */
         bool new_session;          /* its own process group, for KillMode= */
+        bool in_cgroup;            /* in the service's cgroup cgroup_fd, for KillMode= */
+        int cgroup_fd;
 };
 
 struct exec_roots {

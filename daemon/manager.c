@@ -180,6 +180,19 @@ static int create_units(struct manager *m)
         return 0;
 }
 
+static void open_cgroups(struct manager *m)
+{
+        const char *reason = NULL;
+        int r = cgroup_root_open(&m->cgroups, &reason);
+
+        if (r == -ENOMEM)
+                log_warning(r, "Cannot make the services' cgroups: %m; tracking process groups only");
+        else if (r < 0)
+                log_info("Services are tracked by their process groups: %s (%s)", reason, strerror(-r));
+        else
+                log_debug("Services are tracked in cgroups below %s", m->cgroups.path);
+}
+
 int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
                   const char *runtime_dir)
 {
@@ -190,6 +203,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         *units = (struct unit_set){ 0 };
         m->roots = *roots;
         m->notify.fd = -1;
+        open_cgroups(m);
         r = create_units(m);
         if (r < 0)
                 return r;
@@ -222,6 +236,7 @@ void manager_free(struct manager *m)
                 service_unit_done(&m->services[i]);
         for (size_t k = 0; k < m->n_sockets; k++)
                 socket_unit_done(&m->sockets[k]);
+        cgroup_root_close(&m->cgroups);
         free(m->services);
         free(m->sockets);
         unit_set_clear(&m->units);

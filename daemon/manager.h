@@ -5,6 +5,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "load.h"
 #include "notify-socket.h"
@@ -20,7 +21,8 @@ struct manager {
         size_t n_services;
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
         struct notify_socket notify;
-        size_t n_sockets_starting; /* until 0, sockactd is not ready */
+        struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
+        size_t n_sockets_starting;  /* until 0, sockactd is not ready */
         bool stopping;
 };
 

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <signal.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "manager.h"
 #include "value.h"
@@ -95,6 +96,8 @@ static void set_state(struct service_unit *s, enum service_state state)
         log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
                        service_state_to_string(state));
         s->state = state;
+        if (state == SERVICE_DEAD || state == SERVICE_FAILED || state == SERVICE_AUTO_RESTART)
+                s->main_pgid = s->control_pgid = 0; /* emptied, or left by KillMode=process */
         if (state == SERVICE_DEAD || state == SERVICE_FAILED)
                 manager_service_down(s->manager, s);
 }
@@ -179,7 +182,11 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
         _cleanup_free_ int *fds = NULL;
         _cleanup_strv_free_ char **names = NULL;
         char buf[5][PATH_MAX + 16], *env[6];
-        struct exec_params p = { .socket_fd = -1, .new_session = true, .extra_env = env };
+        struct exec_params p = { .socket_fd = -1,
+                                 .new_session = true,
+                                 .in_cgroup = s->cgroup_fd >= 0,
+                                 .cgroup_fd = s->cgroup_fd,
+                                 .extra_env = env };
         size_t n = 0;
         int pidfd = -1, r;
 
@@ -202,6 +209,7 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
         r = exec_command_start(s->unit, c, &p, &s->manager->roots, ret_pid, &pidfd);
         if (r < 0)
                 return r;
+        *(main ? &s->main_pgid : &s->control_pgid) = *ret_pid; /* setsid(): its own group */
         return watch_child(s, *ret_pid, pidfd, ret_source);
 }
 
@@ -324,24 +332,90 @@ static bool processes_left(const struct service_unit *s)
         return s->main_pid > 0 || s->control_pid > 0;
 }
 
-/* Sends sig as KillMode= says: the process group of each process (control-group), the main
- * process only (process, and mixed for SIGTERM), or both. */
+/* Whether the kill sequence must also wait for the rest of the tree: with KillMode=control-group
+ * or mixed, every process in the cgroup, or in the process groups of the main and control
+ * processes. KillMode=process leaves them, as in systemd. */
+static bool group_left(struct service_unit *s)
+{
+        pid_t *pgids[2] = { &s->main_pgid, &s->control_pgid };
+
+        if (s->unit->service.kill_mode == KILL_PROCESS)
+                return false;
+        if (s->cgroup_fd >= 0)
+                return cgroup_is_populated(s->cgroup_fd) > 0;
+        for (int i = 0; i < 2; i++)
+                if (*pgids[i] > 0 && kill(-*pgids[i], 0) < 0 && errno == ESRCH)
+                        *pgids[i] = 0;
+        return s->main_pgid > 0 || s->control_pgid > 0;
+}
+
+/* Sends sig as KillMode= says: to every process of the cgroup or of the process groups
+ * (control-group, and mixed for SIGKILL), or to the main and control processes only (process,
+ * and mixed for SIGTERM). A stopped process also gets SIGCONT, so that it sees sig. */
 static void send_signal(struct service_unit *s, int sig)
 {
         enum kill_mode mode = s->unit->service.kill_mode;
-        pid_t pids[2] = { s->main_pid, s->control_pid };
+        bool group = mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL);
+        pid_t pids[2] = { s->main_pid, s->control_pid }, pgids[2] = { s->main_pgid, s->control_pgid };
+        int r;
 
-        for (int i = 0; i < 2; i++) {
-                bool group = mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL);
-
-                if (pids[i] <= 0)
-                        continue;
-                if (kill(group ? -pids[i] : pids[i], sig) < 0 && errno != ESRCH)
-                        log_unit_warning(s->unit->name, errno, "Cannot send SIG%s to %d: %m",
-                                         sigabbrev_np(sig), (int) pids[i]);
-                if (sig != SIGKILL && !group)
-                        (void) kill(pids[i], SIGCONT);
+        if (group && s->cgroup_fd >= 0) {
+                r = cgroup_kill(s->cgroup_fd, sig);
+                if (r < 0)
+                        log_unit_warning(s->unit->name, r, "Cannot send SIG%s to the cgroup: %m",
+                                         sigabbrev_np(sig));
+                return;
         }
+        for (int i = 0; i < 2; i++) {
+                pid_t target = group && pgids[i] > 0 ? -pgids[i] : pids[i];
+
+                if (target == 0)
+                        continue;
+                if (kill(target, sig) < 0 && errno != ESRCH)
+                        log_unit_warning(s->unit->name, errno, "Cannot send SIG%s to %d: %m",
+                                         sigabbrev_np(sig), (int) target);
+                if (sig != SIGKILL)
+                        (void) kill(target, SIGCONT);
+        }
+}
+
+static int on_group_poll(sd_event_source *source, uint64_t usec, void *userdata);
+
+/* In the kill sequence: once no process is left, ExecStopPost=. Without a cgroup to tell when the
+ * process groups are empty, they are checked every SERVICE_GROUP_POLL_USEC until the timeout. */
+static void check_stopped(struct service_unit *s)
+{
+        if (s->state != SERVICE_STOP_SIGTERM && s->state != SERVICE_STOP_SIGKILL)
+                return;
+        if (processes_left(s))
+                return;
+        if (!group_left(s)) {
+                s->group_poll = sd_event_source_disable_unref(s->group_poll);
+                enter_stop_post(s);
+                return;
+        }
+        if (s->cgroup_fd < 0 && !s->group_poll &&
+            sd_event_add_time_relative(s->manager->event, &s->group_poll, CLOCK_MONOTONIC,
+                                       SERVICE_GROUP_POLL_USEC, 0, on_group_poll, s) < 0)
+                log_unit_warning(s->unit->name, 0,
+                                 "Cannot watch the process groups, waiting for the timeout");
+}
+
+static int on_group_poll(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        struct service_unit *s = userdata;
+
+        (void) source, (void) usec;
+        s->group_poll = sd_event_source_disable_unref(s->group_poll);
+        check_stopped(s);
+        return 0;
+}
+
+static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        (void) source, (void) fd, (void) revents;
+        check_stopped(userdata);
+        return 0;
 }
 
 static void enter_signal(struct service_unit *s, enum service_state state)
@@ -351,7 +425,7 @@ static void enter_signal(struct service_unit *s, enum service_state state)
 
         set_state(s, state);
         s->control_list = NULL;
-        if (!processes_left(s)) {
+        if (!processes_left(s) && !group_left(s)) {
                 enter_stop_post(s);
                 return;
         }
@@ -363,6 +437,7 @@ static void enter_signal(struct service_unit *s, enum service_state state)
         }
         send_signal(s, sig);
         arm_timer(s, c->timeout_stop);
+        check_stopped(s);
 }
 
 static void enter_stop_post(struct service_unit *s)
@@ -398,7 +473,8 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
         case SERVICE_STOP_SIGKILL:
         case SERVICE_STOP_POST:
                 log_unit_warning(s->unit->name, 0, "Processes still there after SIGKILL, giving up on them");
-                s->main_pid = s->control_pid = 0;
+                s->main_pid = s->control_pid = s->main_pgid = s->control_pgid = 0;
+                s->group_poll = sd_event_source_disable_unref(s->group_poll);
                 s->main_source = sd_event_source_disable_unref(s->main_source);
                 s->control_source = sd_event_source_disable_unref(s->control_source);
                 if (s->state == SERVICE_STOP_SIGKILL)
@@ -455,8 +531,7 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                         break;
                 case SERVICE_STOP_SIGTERM:
                 case SERVICE_STOP_SIGKILL:
-                        if (!processes_left(s))
-                                enter_stop_post(s);
+                        check_stopped(s);
                         break;
                 default: /* during ExecStop=: the stop goes on */
                         break;
@@ -468,8 +543,7 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
         log_exit(s, "Control", s->control_pid, si->si_code, si->si_status);
         s->control_pid = 0;
         if (s->state == SERVICE_STOP_SIGTERM || s->state == SERVICE_STOP_SIGKILL) {
-                if (!processes_left(s))
-                        enter_stop_post(s);
+                check_stopped(s);
                 return 0;
         }
         bool ignore = s->control_list && s->control_index > 0 &&
@@ -509,6 +583,33 @@ static bool start_limit_hit(struct service_unit *s, uint64_t now, uint64_t *ret_
         return false;
 }
 
+/* The service's cgroup, made at its first start; without one, its process groups are tracked. */
+static void open_cgroup(struct service_unit *s)
+{
+        int r;
+
+        if (s->cgroup_fd >= 0 || s->manager->cgroups.fd < 0 || !s->manager->cgroups.path)
+                return;
+        r = cgroup_open(&s->manager->cgroups, s->unit->name);
+        if (r < 0) {
+                log_unit_warning(s->unit->name, r,
+                                 "Cannot make its cgroup (%m), tracking its process groups");
+                return;
+        }
+        s->cgroup_fd = r;
+        r = cgroup_open_events(s->cgroup_fd);
+        if (r >= 0 &&
+            sd_event_add_io(s->manager->event, &s->cgroup_source, r, EPOLLPRI, on_cgroup_event, s) >= 0) {
+                sd_event_source_set_io_fd_own(s->cgroup_source, true);
+                return;
+        }
+        if (r >= 0)
+                close(r);
+        log_unit_warning(s->unit->name, 0, "Cannot watch its cgroup, tracking its process groups");
+        close(s->cgroup_fd);
+        s->cgroup_fd = -1;
+}
+
 int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
 {
         const struct service_config *c = &s->unit->service;
@@ -524,6 +625,7 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
                 s->result = SERVICE_FAILURE_START_LIMIT_HIT;
                 return -EAGAIN;
         }
+        open_cgroup(s);
         s->result = SERVICE_SUCCESS;
         s->stop_requested = false;
         s->timer = sd_event_source_disable_unref(s->timer);
@@ -575,7 +677,7 @@ bool service_unit_is_down(const struct service_unit *s)
 
 int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u)
 {
-        *s = (struct service_unit){ .manager = m, .unit = u, .state = SERVICE_DEAD };
+        *s = (struct service_unit){ .manager = m, .unit = u, .state = SERVICE_DEAD, .cgroup_fd = -1 };
         s->start_times = calloc(SERVICE_START_HISTORY_MAX, sizeof(uint64_t));
         return s->start_times ? 0 : -ENOMEM;
 }
@@ -585,6 +687,11 @@ void service_unit_done(struct service_unit *s)
         s->main_source = sd_event_source_disable_unref(s->main_source);
         s->control_source = sd_event_source_disable_unref(s->control_source);
         s->timer = sd_event_source_disable_unref(s->timer);
+        s->group_poll = sd_event_source_disable_unref(s->group_poll);
+        s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
+        if (s->cgroup_fd >= 0)
+                close(s->cgroup_fd);
+        s->cgroup_fd = -1;
         free(s->start_times);
         s->start_times = NULL;
         free(s->status);

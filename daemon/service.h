@@ -45,6 +45,8 @@ enum service_result {
 };
 
 #define SERVICE_START_HISTORY_MAX 1024 /* StartLimitBurst= above this counts as this */
+#define SERVICE_GROUP_POLL_USEC                                                                             \
+        (50 * USEC_PER_MSEC) /* without a cgroup: how often an emptying group is checked */
 
 struct service_unit {
         struct manager *manager;
@@ -60,6 +62,12 @@ struct service_unit {
         const struct exec_list *control_list; /* the list the control process comes from */
         size_t control_index;
         sd_event_source *timer;
+        /* KillMode=control-group and mixed reach the whole tree: the service's cgroup when
+         * sockactd has one for it, else the process groups of its main and control processes. */
+        int cgroup_fd;                  /* -1: none */
+        sd_event_source *cgroup_source; /* cgroup.events: "populated" changed */
+        pid_t main_pgid, control_pgid;  /* without a cgroup; 0 once the group is empty */
+        sd_event_source *group_poll;    /* without a cgroup: checks whether the groups emptied */
         bool stop_requested;
         uint64_t *start_times; /* ring of the last starts, for StartLimitIntervalSec=/Burst= */
         size_t n_start_times;
@@ -85,7 +93,7 @@ void service_unit_done(struct service_unit *s);
 int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec);
 /* Stops it (no restart follows). */
 void service_unit_stop(struct service_unit *s);
-/* Whether it is down: dead or failed, with no process left. */
+/* Whether it is down: dead or failed, with no main or control process left. */
 bool service_unit_is_down(const struct service_unit *s);
 /* A message from one of its processes that NotifyAccess= allows (READY=1, STATUS=, …). */
 void service_unit_notify(struct service_unit *s, const struct notify_message *m);

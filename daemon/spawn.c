@@ -26,6 +26,7 @@ static const char *const spawn_stage_table[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_FORK] = "fork",
         [SPAWN_STAGE_SIGNALS] = "resetting signals",
         [SPAWN_STAGE_SESSION] = "setsid",
+        [SPAWN_STAGE_CGROUP] = "cgroup.procs",
         [SPAWN_STAGE_FDS] = "passing file descriptors",
         [SPAWN_STAGE_NONBLOCK] = "NonBlocking=: fcntl",
         [SPAWN_STAGE_RLIMIT] = "Limit*=: setrlimit",
@@ -148,10 +149,25 @@ static void write_listen_pid(char *entry)
         *p = '\0';
 }
 
+/* Moves the calling process into the cgroup: "0" written to cgroup.procs means "myself". */
+static int join_cgroup(int cgroup_fd)
+{
+        int fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return -1;
+        n = write(fd, "0", 1);
+        close(fd);
+        return n == 1 ? 0 : -1;
+}
+
 _Noreturn static void child_run(struct child *c)
 {
         const struct spawn_request *r = c->r;
 
+        if (r->in_cgroup && join_cgroup(r->cgroup_fd) < 0)
+                child_fail(c, SPAWN_STAGE_CGROUP);
         if (reset_signals() < 0)
                 child_fail(c, SPAWN_STAGE_SIGNALS);
         if (r->new_session && setsid() < 0)

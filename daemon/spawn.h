@@ -13,6 +13,7 @@
 
 enum spawn_stage {
         SPAWN_STAGE_FORK,
+        SPAWN_STAGE_CGROUP,
         SPAWN_STAGE_SIGNALS,
         SPAWN_STAGE_SESSION,
         SPAWN_STAGE_FDS,
@@ -40,9 +41,11 @@ struct spawn_request {
         int stdio[3];    /* the fds that become 0, 1 and 2 */
         const int *fds;  /* the fds that become 3, 4, … in this order */
         size_t n_fds;
-        int connection_fd;    /* an accepted connection among the above, made blocking; or -1 */
-        bool non_blocking;    /* NonBlocking=: O_NONBLOCK on fds 3… */
-        bool new_session;     /* setsid(): its own session and process group */
+        int connection_fd; /* an accepted connection among the above, made blocking; or -1 */
+        bool non_blocking; /* NonBlocking=: O_NONBLOCK on fds 3… */
+        bool new_session;  /* setsid(): its own session and process group */
+        bool in_cgroup;    /* joins cgroup_fd (a cgroup v2 directory) first of all */
+        int cgroup_fd;
         bool set_credentials; /* User=/Group=: */
         uid_t uid;
         gid_t gid;

@@ -212,8 +212,8 @@ const struct directive directive_table[] = {
         { "Service", "KillMode", KIND(enum), SERVICE_FIELD(kill_mode), (intptr_t) &kill_mode_names,
           "control-group",
           .summary = "Which processes a stop signals: control-group (all), mixed, process (the main one).",
-          .differs = "sockactd creates no cgroup: control-group (and mixed, for its SIGKILL) signals the "
-                     "process group of the command, which runs in its own session." },
+          .differs = "where sockactd cannot create cgroups, control-group (and mixed, for its SIGKILL) "
+                     "reaches the process groups of the main and control processes only." },
         { "Service", "KillSignal", KIND(signal), SERVICE_FIELD(kill_signal), 0, "SIGTERM",
           .summary = "The signal that stops the service." },
         { "Service", "SendSIGKILL", KIND(bool), SERVICE_FIELD(send_sigkill), 0, "yes",

@@ -46,7 +46,9 @@ char *request(struct harness *h, const char *address, int type);
 /* What systemd passes, seen both through sd_listen_fds_with_names() and in the raw environment; and
  * the service is sockactd's own child (unless it already exited: --exit-after, --crash-after). */
 void assert_activation(const struct harness *h, const char *report, unsigned n_fds, const char *names);
-/* Waits until pid no longer exists (it was sockactd's child, so sockactd or init reaps it). */
+/* Whether pid exists and has not exited (a zombie has). */
+bool process_running(pid_t pid);
+/* Waits until pid has exited. */
 bool wait_gone(pid_t pid, int timeout_ms);
 /* One socket unit NAME.socket with the [Socket] body given, and NAME.service running listen-service
  * with arguments. */

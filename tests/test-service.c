@@ -1,10 +1,16 @@
-/* Tests for the pure parts of daemon/service.c: what a process's exit means, and which results
- * each Restart= setting restarts — every pair, against systemd.service(5)'s table. */
-#include <signal.h>
-
-#include "daemon/service.h"
-#include "util.h"
+/* Tests for daemon/service.c: the pure parts (what a process's exit means, and which results each
+ * Restart= setting restarts — every pair, against systemd.service(5)'s table), then KillMode=
+ * against the real sockactd. */
 #include "tests.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "checks.h"
+#include "daemon/service.h"
+#include "harness.h"
+#include "util.h"
 
 START_TEST(test_result_from_exit)
 {
@@ -80,6 +86,86 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* ---- KillMode= against the real sockactd ---- */
+
+/* tree.service: a shell that starts a background sleep (in its own session with setsid), writes
+ * the sleep's pid to DIR/grandchild, then becomes listen-service, which exits after one
+ * connection. Returns the grandchild's pid once the service went through its stop to "dead". */
+static pid_t run_tree(struct harness *h, const char *kill_mode, bool setsid)
+{
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *script_path = path_in(h, "tree.sh"), *pid_path = path_in(h, "grandchild"),
+                            *exec = program("listen-service"),
+                            *script = format("%s sleep 300 &\necho $! >%s\nexec %s --exit-after 1\n",
+                                             setsid ? "setsid" : "", pid_path, exec),
+                            *socket = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *service = format("[Service]\nExecStart=/bin/sh %s\nKillMode=%s\n", script_path,
+                                              kill_mode),
+                            *address = format("127.0.0.1:%u", port), *report = NULL, *text = NULL;
+        const struct harness_unit units[] = { { "tree.socket", socket }, { "tree.service", service } };
+        FILE *f = fopen(script_path, "we");
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_ge(fputs(script, f), 0);
+        ck_assert_int_eq(fclose(f), 0);
+        start(h, units, ELEMENTSOF(units), 1);
+        report = request(h, address, SOCK_STREAM);
+        wait_log(h, NULL, "tree.service: stop-post → dead");
+        ck_assert_int_eq(harness_read_file(pid_path, 64, &text), 0);
+        return (pid_t) atoi(text);
+}
+
+/* control-group: the processes the service left behind are stopped with it. */
+START_TEST(test_kill_mode_control_group)
+{
+        struct harness h;
+        pid_t grandchild;
+
+        init(&h);
+        grandchild = run_tree(&h, "control-group", false);
+        ck_assert_msg(wait_gone(grandchild, T), "process %d outlived its service:\n%s", (int) grandchild,
+                      harness_log_tail(&h));
+        stop(&h);
+}
+END_TEST
+
+/* A process that left the service's session and process group is still in its cgroup, when
+ * sockactd has cgroups; without them, sockactd says so and reaches the process groups only. */
+START_TEST(test_kill_mode_control_group_escaped)
+{
+        struct harness h;
+        size_t offset = 0;
+        pid_t grandchild;
+
+        init(&h);
+        grandchild = run_tree(&h, "control-group", true);
+        if (harness_wait_log(&h, "Services are tracked in cgroups below", &offset, 0) == 0)
+                ck_assert_msg(wait_gone(grandchild, T), "process %d left its cgroup alive:\n%s",
+                              (int) grandchild, harness_log_tail(&h));
+        else {
+                wait_log(&h, NULL, "Services are tracked by their process groups");
+                if (process_running(grandchild))
+                        (void) kill(grandchild, SIGKILL);
+        }
+        stop(&h);
+}
+END_TEST
+
+/* process: only the main process is stopped; what it left runs on, as in systemd. */
+START_TEST(test_kill_mode_process)
+{
+        struct harness h;
+        pid_t grandchild;
+
+        init(&h);
+        grandchild = run_tree(&h, "process", false);
+        ck_assert_msg(process_running(grandchild), "KillMode=process stopped process %d:\n%s",
+                      (int) grandchild, harness_log_tail(&h));
+        ck_assert_int_eq(kill(grandchild, SIGKILL), 0);
+        stop(&h);
+}
+END_TEST
+
 Suite *service_suite(void)
 {
         Suite *s = suite_create("service");
@@ -88,6 +174,14 @@ Suite *service_suite(void)
         tcase_add_test(t, test_result_from_exit);
         tcase_add_test(t, test_restart_table);
         tcase_add_test(t, test_names);
+        suite_add_tcase(s, t);
+
+        t = tcase_create("kill-mode");
+        tcase_set_timeout(t, 60);
+        tcase_add_unchecked_fixture(t, harness_root_setup, harness_root_teardown);
+        tcase_add_test(t, test_kill_mode_control_group);
+        tcase_add_test(t, test_kill_mode_control_group_escaped);
+        tcase_add_test(t, test_kill_mode_process);
         suite_add_tcase(s, t);
         return s;
 }
