@@ -598,12 +598,15 @@ START_TEST(test_example_hello)
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
         _cleanup_free_ char *socket_text = NULL, *service_text = NULL, *socket = NULL, *service = NULL,
                             *port_text = format("%u", port), *built = NULL, *examples = NULL, *fd = NULL,
-                            *page = NULL, *again = NULL, *v4 = format("127.0.0.1:%u", port), *v6 = NULL;
+                            *page = NULL, *again = NULL, *v4 = format("127.0.0.1:%u", port), *v6 = NULL,
+                            *unix_text = NULL, *unix_socket = NULL, *dir = NULL, *unix_path = NULL,
+                            *third = NULL;
         char cwd[PATH_MAX];
         int c;
 
         ck_assert_int_eq(harness_read_file("units/hello.socket", 1 << 16, &socket_text), 0);
         ck_assert_int_eq(harness_read_file("units/hello.service", 1 << 16, &service_text), 0);
+        ck_assert_int_eq(harness_read_file("units/hello-unix.socket", 1 << 16, &unix_text), 0);
         ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
         built = format("%s/%s/", cwd, getenv("EXAMPLES") ? getenv("EXAMPLES") : "build/examples");
         socket = replace(socket_text, "18080", port_text);
@@ -611,9 +614,13 @@ START_TEST(test_example_hello)
         v6 = format("[::1]:%u", port);
 
         init(&h);
+        dir = format("%s/", h.dir);
+        unix_socket = replace(unix_text, "%t/", dir);
+        unix_path = format("%ssockact-hello.sock", dir);
         ck_assert_int_eq(harness_write_unit(&h, "hello.socket", socket), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "hello-unix.socket", unix_socket), 0);
         ck_assert_int_eq(harness_write_unit(&h, "hello.service", service), 0);
-        start(&h, NULL, 0, harness_ipv6_loopback() ? 2 : 1);
+        start(&h, NULL, 0, harness_ipv6_loopback() ? 3 : 2);
         ck_assert_int_eq(harness_connect(&h, v4, SOCK_STREAM, T, &c), 0);
         ck_assert_int_eq(write(c, "GET / HTTP/1.0\r\n\r\n", 18), 18);
         ck_assert_msg(harness_read_report(&h, c, T, &page) == 0, "no page:\n%s", harness_log_tail(&h));
@@ -627,6 +634,12 @@ START_TEST(test_example_hello)
                 close(c);
                 ck_assert_ptr_nonnull(strstr(again, "this is request 2.")); /* the same process */
         }
+        ck_assert_int_eq(harness_connect(&h, unix_path, SOCK_STREAM, T, &c), 0);
+        ck_assert_int_eq(write(c, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+        ck_assert_int_eq(harness_read_report(&h, c, T, &third), 0);
+        close(c);
+        ck_assert_msg(strstr(third, harness_ipv6_loopback() ? "this is request 3." : "this is request 2."),
+                      "%s", third); /* still the same process: it has all three sockets */
         stop(&h);
 }
 END_TEST
