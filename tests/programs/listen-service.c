@@ -284,6 +284,48 @@ static void crash(void)
         abort();
 }
 
+/* Serves until --exit-after, --idle-exit-ms or the parent's end; returns the exit status. */
+static int serve_until_done(struct pollfd *pfds, size_t n_fds, const char *report, const struct options *o,
+                            pid_t parent)
+{
+        unsigned long served = 0;
+        long idle_ms = 0;
+
+        for (;;) {
+                int r = poll(pfds, n_fds, TICK_MS);
+                bool any = false;
+
+                if (r < 0 && errno != EINTR)
+                        return 1;
+                if (r <= 0) {
+                        idle_ms += TICK_MS;
+                        if (getppid() != parent || (o->idle_exit_ms > 0 && idle_ms >= o->idle_exit_ms))
+                                return 0;
+                        continue;
+                }
+                for (size_t i = 0; i < n_fds; i++) {
+                        if (pfds[i].fd < 0 || !pfds[i].revents)
+                                continue;
+                        if (pfds[i].revents & POLLNVAL) {
+                                pfds[i].fd = -1;
+                                continue;
+                        }
+                        if (!serve(&pfds[i].fd, report, served + 1))
+                                continue;
+                        any = true;
+                        served++;
+                        if (o->crash_after > 0 && served >= (unsigned long) o->crash_after)
+                                crash();
+                        if (o->exit_after > 0 && served >= (unsigned long) o->exit_after)
+                                return 0;
+                }
+                if (any)
+                        idle_ms = 0;
+                else
+                        sleep_ms(10); /* readable but nothing to take (EMFILE, a vanished peer): no spin */
+        }
+}
+
 int main(int argc, char *argv[])
 {
         struct options o = { .idle_exit_ms = 60000 };
@@ -293,10 +335,9 @@ int main(int argc, char *argv[])
         char **env = copy_environment(), **names = NULL;
         struct pollfd pfds[FDS_MAX];
         int fds[FDS_MAX];
-        unsigned long served = 0;
-        long idle_ms = 0;
         pid_t parent = getppid();
         bool pid_matches;
+        int status;
         size_t n_fds = 0;
         char *report;
         int n;
@@ -336,37 +377,14 @@ int main(int argc, char *argv[])
 
         for (size_t i = 0; i < n_fds; i++)
                 pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-        for (;;) {
-                int r = poll(pfds, n_fds, TICK_MS);
-                bool any = false;
-
-                if (r < 0 && errno != EINTR)
-                        return 1;
-                if (r <= 0) {
-                        idle_ms += TICK_MS;
-                        if (getppid() != parent || (o.idle_exit_ms > 0 && idle_ms >= o.idle_exit_ms))
-                                return 0;
-                        continue;
-                }
-                for (size_t i = 0; i < n_fds; i++) {
-                        if (pfds[i].fd < 0 || !pfds[i].revents)
-                                continue;
-                        if (pfds[i].revents & POLLNVAL) {
-                                pfds[i].fd = -1;
-                                continue;
-                        }
-                        if (!serve(&pfds[i].fd, report, served + 1))
-                                continue;
-                        any = true;
-                        served++;
-                        if (o.crash_after > 0 && served >= (unsigned long) o.crash_after)
-                                crash();
-                        if (o.exit_after > 0 && served >= (unsigned long) o.exit_after)
-                                return 0;
-                }
-                if (any)
-                        idle_ms = 0;
-                else
-                        sleep_ms(10); /* readable but nothing to take (EMFILE, a vanished peer): no spin */
-        }
+        status = serve_until_done(pfds, n_fds, report, &o, parent);
+        free(report);
+        free(raw_fdnames);
+        for (size_t i = 0; env && env[i]; i++)
+                free(env[i]);
+        free(env);
+        for (size_t i = 0; n > 0 && names && names[i]; i++)
+                free(names[i]);
+        free(names);
+        return status;
 }
