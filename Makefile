@@ -23,7 +23,7 @@ DEB_libsystemd := libsystemd-dev
 DEB_inih       := libinih-dev
 DEB_check      := check
 DEB_TOOLS      := make gcc pkg-config
-DEB_PACKAGES   := $(DEB_TOOLS) $(DEB_libsystemd) $(DEB_inih) $(DEB_check)
+DEB_PACKAGES   := $(DEB_TOOLS) $(DEB_libsystemd) $(DEB_inih) $(DEB_check) systemd gunicorn dbus-daemon
 
 NO_DEPS_GOALS := deps clean help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -146,7 +146,8 @@ man: $(GEN_MAN)
 run: all
 	@rm -rf $(BUILD)/run && mkdir -p $(BUILD)/run/units
 	@for f in units/*; do \
-	        sed 's|/usr/local/libexec/sockact/|$(abspath $(BUILD))/examples/|' $$f > $(BUILD)/run/units/$${f##*/}; \
+	        sed -e 's|/usr/local/libexec/sockact/|$(abspath $(BUILD))/examples/|' \
+	            -e 's|%t/|$(abspath $(BUILD))/run/|' $$f > $(BUILD)/run/units/$${f##*/}; \
 	done
 	$(SOCKACTD) --unit-dir $(BUILD)/run/units --runtime-dir $(abspath $(BUILD))/run --log-target stderr
 
