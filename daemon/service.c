@@ -394,6 +394,10 @@ static void check_stopped(struct service_unit *s)
                 enter_stop_post(s);
                 return;
         }
+        if (s->state == SERVICE_STOP_SIGTERM && s->unit->service.kill_mode == KILL_MIXED) {
+                enter_signal(s, SERVICE_STOP_SIGKILL); /* mixed: what is left gets SIGKILL, as in systemd */
+                return;
+        }
         if (s->cgroup_fd < 0 && !s->group_poll &&
             sd_event_add_time_relative(s->manager->event, &s->group_poll, CLOCK_MONOTONIC,
                                        SERVICE_GROUP_POLL_USEC, 0, on_group_poll, s) < 0)

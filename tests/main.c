@@ -6,8 +6,11 @@
 
 int main(void)
 {
-        SRunner *runner = srunner_create(NULL);
+        SRunner *runner;
         int failed;
+
+        check_set_max_msg_size(TESTS_MESSAGE_MAX); /* a failure message carries the daemon's log tail */
+        runner = srunner_create(NULL);
 
 #define SUITE(name) srunner_add_suite(runner, name##_suite());
 #include "suites.h"

@@ -151,6 +151,21 @@ START_TEST(test_kill_mode_control_group_escaped)
 }
 END_TEST
 
+/* mixed: KillSignal= to the main process only, then SIGKILL to what is left, at once when the
+ * main process is gone already (not after TimeoutStopSec=, 90 s here). */
+START_TEST(test_kill_mode_mixed)
+{
+        struct harness h;
+        pid_t grandchild;
+
+        init(&h);
+        grandchild = run_tree(&h, "mixed", false);
+        ck_assert_msg(wait_gone(grandchild, T), "process %d outlived its service:\n%s", (int) grandchild,
+                      harness_log_tail(&h));
+        stop(&h);
+}
+END_TEST
+
 /* process: only the main process is stopped; what it left runs on, as in systemd. */
 START_TEST(test_kill_mode_process)
 {
@@ -181,6 +196,7 @@ Suite *service_suite(void)
         tcase_add_unchecked_fixture(t, harness_root_setup, harness_root_teardown);
         tcase_add_test(t, test_kill_mode_control_group);
         tcase_add_test(t, test_kill_mode_control_group_escaped);
+        tcase_add_test(t, test_kill_mode_mixed);
         tcase_add_test(t, test_kill_mode_process);
         suite_add_tcase(s, t);
         return s;
