@@ -161,8 +161,10 @@ _Noreturn static void exec_daemon(pid_t parent, int null_fd, int log_fd, char *c
         static const int reset[] = { SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGCHLD };
         sigset_t none;
 
-        /* a failed assertion leaves the test without cleanup: sockactd then stops by itself */
-        if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+        /* a failed assertion leaves the test without cleanup: sockactd then stops by itself. Its
+         * own process group keeps it out of the SIGKILL that check sends to the test's group,
+         * so that it has the time to stop its services. */
+        if (setpgid(0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
                 _exit(127);
         if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
             dup2(log_fd, STDERR_FILENO) < 0)
