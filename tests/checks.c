@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 
 #include "checks.h"
 #include "util.h"
@@ -218,6 +219,20 @@ void one_service(struct harness *h, const char *name, const char *socket_body, c
 
         ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
         ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
+}
+
+void assert_started_again(struct harness *h, const char *address, const char *names)
+{
+        _cleanup_free_ char *first = request(h, address, SOCK_STREAM), *second = NULL;
+        long first_pid = number_after(first, "pid=");
+
+        assert_activation(h, first, 1, names);
+        ck_assert_msg(wait_gone((pid_t) first_pid, T), "the service %ld did not end after one request",
+                      first_pid);
+        second = request(h, address, SOCK_STREAM);
+        assert_activation(h, second, 1, names);
+        assert_line(second, "request=1");
+        ck_assert_int_ne(number_after(second, "pid="), first_pid);
 }
 
 void wait_log(struct harness *h, size_t *offset, const char *needle)

@@ -48,6 +48,9 @@ char *request(struct harness *h, const char *address, int type);
 void assert_activation(const struct harness *h, const char *report, unsigned n_fds, const char *names);
 /* Whether pid exists and has not exited (a zombie has). */
 bool process_running(pid_t pid);
+/* A service that ends after one request (it exits or crashes) is started again, as a new
+ * process, by the next connection to address; each run gets one socket named names. */
+void assert_started_again(struct harness *h, const char *address, const char *names);
 /* Waits until pid has exited. */
 bool wait_gone(pid_t pid, int timeout_ms);
 /* One socket unit NAME.socket with the [Socket] body given, and NAME.service running listen-service
