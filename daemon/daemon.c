@@ -137,7 +137,7 @@ int daemon_run(const struct daemon_options *o)
         sigset_t mask;
         int r;
 
-        if (!o->unit_dirs && default_unit_dirs(&default_dirs) < 0) {
+        if (!o->units && !o->unit_dirs && default_unit_dirs(&default_dirs) < 0) {
                 log_error(
                         0,
                         "Cannot find the unit directory: set $HOME or $XDG_CONFIG_HOME, or pass --unit-dir");
@@ -167,7 +167,10 @@ int daemon_run(const struct daemon_options *o)
                 log_error(r, "Cannot read the system's identity for specifiers: %m");
                 return 1;
         }
-        if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &ctx, &set) < 0)
+        if (o->units) {
+                set = *o->units;
+                *o->units = (struct unit_set){ 0 };
+        } else if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &ctx, &set) < 0)
                 return 1;
 
         /* sd-event takes these signals through a signalfd and children through pidfds: block

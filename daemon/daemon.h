@@ -1,6 +1,7 @@
 /* The daemon mode of sockactd: load the units, then serve until SIGTERM or SIGINT. */
 #pragma once
 
+#include "load.h"
 #include "log.h"
 
 struct daemon_options {
@@ -8,6 +9,7 @@ struct daemon_options {
         const char *runtime_dir; /* NULL: /run/sockact, or $XDG_RUNTIME_DIR/sockact */
         enum log_target log_target;
         int log_level;
+        struct unit_set *units; /* NULL: load unit_dirs; else these units, moved out (ad-hoc mode) */
 };
 
 /* Returns the exit status. */

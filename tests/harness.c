@@ -178,34 +178,47 @@ _Noreturn static void exec_daemon(pid_t parent, int null_fd, int log_fd, char *c
         _exit(127);
 }
 
-int harness_start(struct harness *h, const struct harness_unit *units, size_t n_units)
+/* env less every assignment of name ("NAME=…"), in place. */
+static void environment_remove(char **env, const char *name, size_t n)
 {
-        const char *sockactd = program_path("SOCKACTD", "build/sockactd");
-        char *argv[] = { (char *) sockactd, (char *) "--unit-dir",
-                         h->unit_dir,       (char *) "--runtime-dir",
-                         h->runtime_dir,    (char *) "--log-target",
-                         (char *) "stderr", (char *) "--log-level",
-                         (char *) "debug",  NULL };
-        _cleanup_strv_free_ char **envp = NULL;
+        size_t kept = 0;
+
+        for (size_t i = 0; env && env[i]; i++) {
+                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+                        free(env[i]);
+                else
+                        env[kept++] = env[i];
+        }
+        if (env)
+                env[kept] = NULL;
+}
+
+int harness_start_argv(struct harness *h, char *const *args, char *const *extra_env)
+{
+        _cleanup_strv_free_ char **argv = NULL, **envp = NULL;
         _cleanup_close_ int null_fd = -1;
         int pipe_fds[2], r;
         pid_t parent = getpid(), pid;
 
         if (h->pid > 0)
                 return -EBUSY;
-        for (size_t i = 0; i < n_units; i++) {
-                r = harness_write_unit(h, units[i].name, units[i].content);
-                if (r < 0)
-                        return r;
+        r = strv_extend(&argv, program_path("SOCKACTD", "build/sockactd"));
+        for (size_t i = 0; args && args[i] && r >= 0; i++)
+                r = strv_extend(&argv, args[i]);
+        if (r >= 0)
+                r = daemon_environment(&envp);
+        for (size_t i = 0; extra_env && extra_env[i] && r >= 0; i++) {
+                environment_remove(envp, extra_env[i], strcspn(extra_env[i], "="));
+                if (strchr(extra_env[i], '='))
+                        r = strv_extend(&envp, extra_env[i]);
         }
+        if (r < 0)
+                return r;
         if (!h->log) {
                 h->log = calloc(1, HARNESS_LOG_MAX + 1);
                 if (!h->log)
                         return -ENOMEM;
         }
-        r = daemon_environment(&envp);
-        if (r < 0)
-                return r;
         null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null_fd < 0)
                 return -errno;
@@ -228,6 +241,29 @@ int harness_start(struct harness *h, const struct harness_unit *units, size_t n_
         h->exit_status = -1;
         h->log_fd = pipe_fds[0];
         return 0;
+}
+
+int harness_start(struct harness *h, const struct harness_unit *units, size_t n_units)
+{
+        char *args[] = { (char *) "--unit-dir",
+                         h->unit_dir,
+                         (char *) "--runtime-dir",
+                         h->runtime_dir,
+                         (char *) "--log-target",
+                         (char *) "stderr",
+                         (char *) "--log-level",
+                         (char *) "debug",
+                         NULL };
+        int r;
+
+        if (h->pid > 0)
+                return -EBUSY;
+        for (size_t i = 0; i < n_units; i++) {
+                r = harness_write_unit(h, units[i].name, units[i].content);
+                if (r < 0)
+                        return r;
+        }
+        return harness_start_argv(h, args, NULL);
 }
 
 static void log_append(struct harness *h, const char *data, size_t n)

@@ -49,6 +49,11 @@ int harness_write_unit(struct harness *h, const char *name, const char *content)
  * --log-target stderr --log-level debug. */
 int harness_start(struct harness *h, const struct harness_unit *units, size_t n_units);
 
+/* Starts sockactd with exactly args after its path (NULL-terminated), and its environment changed by
+ * extra_env ("NAME=value" replaces or adds NAME, "NAME" removes it; may be NULL): for the command
+ * lines of ad-hoc mode, which take no unit directory. The runtime directory is the caller's to give. */
+int harness_start_argv(struct harness *h, char *const *args, char *const *extra_env);
+
 /* Reads the log for up to timeout_ms (0: what is there now); also notices when sockactd exited. */
 int harness_pump(struct harness *h, int timeout_ms);
 /* Waits until needle appears in the log at or after *offset (absolute; NULL: from the start); sets
