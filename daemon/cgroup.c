@@ -113,20 +113,28 @@ int cgroup_open(const struct cgroup_root *r, const char *name)
         return fd < 0 ? -errno : fd;
 }
 
+static FILE *open_procs(int cgroup_fd)
+{
+        int fd = openat(cgroup_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+        FILE *f;
+
+        if (fd < 0)
+                return NULL;
+        f = fdopen(fd, "re");
+        if (!f)
+                close(fd);
+        return f;
+}
+
 /* One pass over cgroup.procs: signals the pids not signalled yet. Returns how many it signalled. */
 static int kill_pass(int cgroup_fd, int sig, pid_t *signalled, size_t *n_signalled)
 {
-        _cleanup_fclose_ FILE *f = NULL;
-        int fd = openat(cgroup_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC), n = 0;
+        _cleanup_fclose_ FILE *f = open_procs(cgroup_fd);
+        int n = 0;
         long pid;
 
-        if (fd < 0)
+        if (!f)
                 return -errno;
-        f = fdopen(fd, "re");
-        if (!f) {
-                close(fd);
-                return -errno;
-        }
         while (fscanf(f, "%ld", &pid) == 1) {
                 bool seen = false;
 
@@ -174,6 +182,19 @@ int cgroup_kill(int cgroup_fd, int sig)
                 total += r;
         }
         return total;
+}
+
+int cgroup_contains(int cgroup_fd, pid_t pid)
+{
+        _cleanup_fclose_ FILE *f = open_procs(cgroup_fd);
+        long p;
+
+        if (!f)
+                return -errno;
+        while (fscanf(f, "%ld", &p) == 1)
+                if (p == (long) pid)
+                        return 1;
+        return 0;
 }
 
 int cgroup_is_populated(int cgroup_fd)

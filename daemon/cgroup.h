@@ -29,6 +29,8 @@ int cgroup_open(const struct cgroup_root *r, const char *name);
  * signalled yet (a process may fork while it is being signalled). SIGKILL uses cgroup.kill where
  * the kernel has it. Returns the number of processes signalled, or -errno. */
 int cgroup_kill(int cgroup_fd, int sig);
+/* 1 when pid is in the cgroup, 0 when it is not, or -errno. */
+int cgroup_contains(int cgroup_fd, pid_t pid);
 /* 1 when a process is in the cgroup, 0 when it is empty, or -errno. */
 int cgroup_is_populated(int cgroup_fd);
 /* The cgroup's "cgroup.events", opened for polling: it signals EPOLLPRI when "populated" changes. */

@@ -51,8 +51,36 @@ static int lookup_user(const char *name, struct credentials *c)
         return c->user && c->home && c->shell ? 0 : -ENOMEM;
 }
 
+static bool contains_gid(const gid_t *list, size_t n, gid_t gid)
+{
+        for (size_t i = 0; i < n; i++)
+                if (list[i] == gid)
+                        return true;
+        return false;
+}
+
+/* Whether the credentials are sockactd's own: its uid, gid and group list (as sets, the primary
+ * group aside). A sockactd that is not root may not even set its own groups again (setgroups()
+ * needs CAP_SETGID), so a User= naming its own user must change nothing. */
+static bool credentials_are_own(const struct credentials *c)
+{
+        gid_t own[EXEC_GROUPS_MAX];
+        int n = getgroups(EXEC_GROUPS_MAX, own);
+
+        if (n < 0 || c->uid != geteuid() || c->gid != getegid())
+                return false;
+        for (size_t i = 0; i < c->n_groups; i++)
+                if (c->groups[i] != c->gid && !contains_gid(own, (size_t) n, c->groups[i]))
+                        return false;
+        for (int i = 0; i < n; i++)
+                if (own[i] != c->gid && !contains_gid(c->groups, c->n_groups, own[i]))
+                        return false;
+        return true;
+}
+
 /* User=, Group=, SupplementaryGroups=: the user's own groups (as initgroups() would set them)
- * and the listed ones. Nothing to set when none is configured, or with the "+" and "!" prefixes. */
+ * and the listed ones. Nothing to set when none is configured, or with the "+" and "!" prefixes,
+ * or when they are sockactd's own. */
 static int resolve_credentials(const struct unit *u, const struct exec_command *c, struct credentials *ret)
 {
         const struct service_config *s = &u->service;
@@ -87,6 +115,8 @@ static int resolve_credentials(const struct unit *u, const struct exec_command *
                                               s->supplementary_groups[i]);
                 ret->n_groups++;
         }
+        if (geteuid() != 0 && credentials_are_own(ret))
+                ret->set = false; /* $USER, $HOME… are still those of User= */
         return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "manager.h"
+#include "reaper.h"
 
 static struct service_unit *find_service(struct manager *m, const char *name)
 {
@@ -123,6 +124,17 @@ void manager_service_paused(struct manager *m, struct service_unit *s, uint64_t 
                         socket_unit_pause(&m->sockets[k], until);
 }
 
+bool manager_owns_pid(const struct manager *m, pid_t pid)
+{
+        for (size_t i = 0; i < m->n_services; i++)
+                if (m->services[i].main_pid == pid || m->services[i].control_pid == pid)
+                        return true;
+        for (size_t k = 0; k < m->n_sockets; k++)
+                if (m->sockets[k].commands.pid == pid)
+                        return true;
+        return false;
+}
+
 size_t manager_listening(const struct manager *m)
 {
         size_t n = 0;
@@ -180,6 +192,21 @@ static int create_units(struct manager *m)
         return 0;
 }
 
+/* A Type=forking service needs sockactd to be a subreaper (reaper.h); without it, its daemon
+ * could not be supervised and its start fails. */
+static void start_reaper(struct manager *m)
+{
+        int r;
+
+        for (size_t i = 0; i < m->n_services; i++)
+                if (m->services[i].unit->service.type == SERVICE_FORKING) {
+                        r = reaper_start(m);
+                        if (r < 0)
+                                log_warning(r, "Cannot adopt orphans (%m): Type=forking services will fail");
+                        return;
+                }
+}
+
 static void open_cgroups(struct manager *m)
 {
         const char *reason = NULL;
@@ -207,6 +234,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         r = create_units(m);
         if (r < 0)
                 return r;
+        start_reaper(m);
         r = notify_socket_open(&m->notify, m, runtime_dir);
         if (r < 0)
                 return r;
@@ -232,6 +260,7 @@ void manager_begin_stop(struct manager *m)
 void manager_free(struct manager *m)
 {
         notify_socket_close(&m->notify);
+        m->reaper = sd_event_source_disable_unref(m->reaper);
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_done(&m->services[i]);
         for (size_t k = 0; k < m->n_sockets; k++)

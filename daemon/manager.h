@@ -22,6 +22,7 @@ struct manager {
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
         struct notify_socket notify;
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
+        sd_event_source *reaper;    /* SIGCHLD, while sockactd is a subreaper (reaper.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */
         bool stopping;
 };
@@ -53,6 +54,9 @@ void manager_service_paused(struct manager *m, struct service_unit *s, uint64_t 
 void manager_socket_settled(struct manager *m, struct socket_unit *s);
 /* A socket unit is dead or failed (while stopping, the loop may end). */
 void manager_socket_down(struct manager *m, struct socket_unit *s);
+
+/* Whether pid is a process a unit watches (a main process, a command), which the unit reaps. */
+bool manager_owns_pid(const struct manager *m, pid_t pid);
 
 /* The number of sockets listening. */
 size_t manager_listening(const struct manager *m);

@@ -3,12 +3,17 @@
  * running service and one control process (an ExecStartPre=… command) exist at a time.
  * What restarts and what a process's exit means are pure functions, tested on their own. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "log.h"
 #include "manager.h"
+#include "reaper.h"
 #include "value.h"
 #include "service.h"
 
@@ -40,12 +45,12 @@ static const char *const service_result_table[_SERVICE_RESULT_MAX] = {
 
 const char *service_state_to_string(enum service_state s)
 {
-        return (size_t) s < ELEMENTSOF(service_state_table) ? service_state_table[s] : NULL;
+        return (size_t) s < ELEMENTSOF(service_state_table) ? service_state_table[s] : "?";
 }
 
 const char *service_result_to_string(enum service_result r)
 {
-        return (size_t) r < ELEMENTSOF(service_result_table) ? service_result_table[r] : NULL;
+        return (size_t) r < ELEMENTSOF(service_result_table) ? service_result_table[r] : "?";
 }
 
 /* systemd.service(5), Restart=: which results restart under which setting. A clean exit is
@@ -88,16 +93,44 @@ static void enter_signal(struct service_unit *s, enum service_state state);
 static void enter_start(struct service_unit *s);
 static void enter_start_post(struct service_unit *s);
 static void run_next_control(struct service_unit *s);
+static void enter_forked(struct service_unit *s);
+static void check_running(struct service_unit *s);
+static int on_poll(sd_event_source *source, uint64_t usec, void *userdata);
+
+/* PIDFile='s path: relative paths are below the runtime root (%t), as in systemd. */
+static void pid_file_path(const struct service_unit *s, char buf[PATH_MAX])
+{
+        const char *p = s->unit->service.pid_file;
+
+        if (p[0] == '/')
+                snprintf(buf, PATH_MAX, "%s", p);
+        else
+                snprintf(buf, PATH_MAX, "%s/%s", s->manager->roots.runtime, p);
+}
+
+/* systemd removes the PID file a stopped service leaves; so does sockactd. */
+static void remove_pid_file(const struct service_unit *s)
+{
+        char path[PATH_MAX];
+
+        if (!s->unit->service.pid_file)
+                return;
+        pid_file_path(s, path);
+        if (unlink(path) < 0 && errno != ENOENT)
+                log_unit_warning(s->unit->name, errno, "Cannot remove PIDFile=%s: %m", path);
+}
 
 static void set_state(struct service_unit *s, enum service_state state)
 {
         if (s->state == state)
                 return;
+        if (state == SERVICE_DEAD || state == SERVICE_FAILED || state == SERVICE_AUTO_RESTART) {
+                s->main_pgid = s->control_pgid = 0; /* emptied, or left by KillMode=process */
+                remove_pid_file(s);
+        }
         log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
                        service_state_to_string(state));
         s->state = state;
-        if (state == SERVICE_DEAD || state == SERVICE_FAILED || state == SERVICE_AUTO_RESTART)
-                s->main_pgid = s->control_pgid = 0; /* emptied, or left by KillMode=process */
         if (state == SERVICE_DEAD || state == SERVICE_FAILED)
                 manager_service_down(s->manager, s);
 }
@@ -237,7 +270,10 @@ static void run_next_control(struct service_unit *s)
                 enter_start(s);
                 break;
         case SERVICE_START:
-                enter_start_post(s); /* Type=oneshot: every ExecStart= has run */
+                if (s->unit->service.type == SERVICE_FORKING)
+                        enter_forked(s); /* ExecStart= has exited: find the daemon it left */
+                else
+                        enter_start_post(s); /* Type=oneshot: every ExecStart= has run */
                 break;
         case SERVICE_START_POST:
                 if (s->unit->service.type == SERVICE_ONESHOT)
@@ -245,6 +281,7 @@ static void run_next_control(struct service_unit *s)
                 else {
                         arm_timer(s, USEC_INFINITY);
                         set_state(s, SERVICE_RUNNING);
+                        check_running(s);
                 }
                 break;
         case SERVICE_STOP:
@@ -281,18 +318,155 @@ static void begin_control(struct service_unit *s, enum service_state state, cons
         run_next_control(s);
 }
 
+/* ---- Type=forking ---- */
+
+/* The pid in PIDFile=: a decimal number and a newline. -ENOENT while the file is not there. */
+static int read_pid_file(const struct service_unit *s, pid_t *ret)
+{
+        char path[PATH_MAX], buf[32];
+        _cleanup_close_ int fd = -1;
+        ssize_t n;
+        uint64_t pid;
+
+        pid_file_path(s, path);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n < 0)
+                return -errno;
+        buf[n] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (value_parse_uint64(buf, &pid) < 0 || pid == 0 || pid > INT_MAX)
+                return -EBADMSG;
+        *ret = (pid_t) pid;
+        return 0;
+}
+
+/* The processes that may be the main process: sockactd's children (it is their subreaper) that
+ * no unit owns, in the service's cgroup when it has one. Returns how many there are, the first
+ * in *ret_first, or -errno. */
+static int main_candidates(const struct service_unit *s, pid_t only, pid_t *ret_first)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int found = 0, r;
+
+        r = reaper_children(&pids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                if ((only > 0 && pids[i] != only) || manager_owns_pid(s->manager, pids[i]))
+                        continue;
+                if (s->cgroup_fd >= 0 && cgroup_contains(s->cgroup_fd, pids[i]) <= 0)
+                        continue;
+                if (found++ == 0)
+                        *ret_first = pids[i];
+        }
+        return found;
+}
+
+static int adopt_main(struct service_unit *s, pid_t pid)
+{
+        pid_t pgid = getpgid(pid);
+
+        s->main_pid = pid;
+        s->main_pgid = pgid > 0 ? pgid : pid;
+        log_unit_debug(s->unit->name, "Main process is %d", (int) pid);
+        return watch_child(s, pid, pidfd_open(pid, 0), &s->main_source);
+}
+
+/* ExecStart= of a Type=forking service has exited: the main process is the one in PIDFile= (which
+ * may appear later, until TimeoutStartSec=), or with GuessMainPID= the one process ExecStart=
+ * left. Without one, a service with a cgroup runs until the cgroup is empty, as in systemd; one
+ * without a cgroup cannot be supervised and fails. */
+static void enter_forked(struct service_unit *s)
+{
+        const struct service_config *c = &s->unit->service;
+        pid_t pid = 0;
+        int n, r;
+
+        if (c->pid_file) {
+                char path[PATH_MAX];
+
+                pid_file_path(s, path);
+                r = read_pid_file(s, &pid);
+                if (r == -ENOENT) {
+                        if (!s->poll && sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
+                                                                   SERVICE_POLL_USEC, 0, on_poll, s) < 0)
+                                enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                        return; /* on_poll() comes back; TimeoutStartSec= runs */
+                }
+                if (r < 0) {
+                        log_unit_error(s->unit->name, r, "PIDFile=%s: %m", path);
+                        enter_stop(s, SERVICE_FAILURE_PROTOCOL);
+                        return;
+                }
+                if (main_candidates(s, pid, &pid) != 1) {
+                        log_unit_error(s->unit->name, 0,
+                                       "PIDFile=%s names process %d, which is not a process the service "
+                                       "left running",
+                                       path, (int) pid);
+                        enter_stop(s, SERVICE_FAILURE_PROTOCOL);
+                        return;
+                }
+        } else {
+                n = main_candidates(s, 0, &pid);
+                if (n < 0) {
+                        log_unit_error(s->unit->name, n, "Cannot look for the main process: %m");
+                        enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                        return;
+                }
+                if (n == 0) {
+                        log_unit_info(s->unit->name, "ExecStart= exited and left no process running");
+                        enter_stop(s, SERVICE_SUCCESS);
+                        return;
+                }
+                if (n > 1 || !c->guess_main_pid) {
+                        pid = 0;
+                        if (s->cgroup_fd < 0) {
+                                log_unit_error(s->unit->name, 0,
+                                               "Cannot tell the main process among %d without a cgroup; "
+                                               "set PIDFile=",
+                                               n);
+                                enter_stop(s, SERVICE_FAILURE_PROTOCOL);
+                                return;
+                        }
+                        log_unit_info(s->unit->name, "No main process (%s); running until its cgroup is empty",
+                                      c->guess_main_pid ? "several candidates" : "GuessMainPID=no");
+                }
+        }
+        if (pid > 0 && adopt_main(s, pid) < 0) {
+                enter_stop(s, SERVICE_FAILURE_RESOURCES);
+                return;
+        }
+        enter_start_post(s);
+}
+
+/* A forking service without a main process is running as long as its cgroup has a process. */
+static void check_running(struct service_unit *s)
+{
+        if (s->state != SERVICE_RUNNING || s->main_pid > 0 || s->cgroup_fd < 0 ||
+            s->unit->service.type != SERVICE_FORKING)
+                return;
+        if (cgroup_is_populated(s->cgroup_fd) == 0) {
+                log_unit_info(s->unit->name, "Every process of the service has exited");
+                enter_stop(s, SERVICE_SUCCESS);
+        }
+}
+
 static void enter_start(struct service_unit *s)
 {
         const struct service_config *c = &s->unit->service;
         int r;
 
-        if (c->type == SERVICE_ONESHOT) {
+        s->main_code = s->main_status = 0;
+        if (c->type == SERVICE_ONESHOT || c->type == SERVICE_FORKING) {
                 begin_control(s, SERVICE_START, &c->exec_start, c->timeout_start);
                 return;
         }
         set_state(s, SERVICE_START);
         s->control_list = NULL;
-        s->main_code = s->main_status = 0;
         r = start_command(s, &c->exec_start.commands[0], true, &s->main_pid, &s->main_source);
         if (r == -ENOENT && (c->exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)) {
                 enter_stop(s, SERVICE_SUCCESS);
@@ -379,10 +553,8 @@ static void send_signal(struct service_unit *s, int sig)
         }
 }
 
-static int on_group_poll(sd_event_source *source, uint64_t usec, void *userdata);
-
 /* In the kill sequence: once no process is left, ExecStopPost=. Without a cgroup to tell when the
- * process groups are empty, they are checked every SERVICE_GROUP_POLL_USEC until the timeout. */
+ * process groups are empty, they are checked every SERVICE_POLL_USEC until the timeout. */
 static void check_stopped(struct service_unit *s)
 {
         if (s->state != SERVICE_STOP_SIGTERM && s->state != SERVICE_STOP_SIGKILL)
@@ -390,7 +562,7 @@ static void check_stopped(struct service_unit *s)
         if (processes_left(s))
                 return;
         if (!group_left(s)) {
-                s->group_poll = sd_event_source_disable_unref(s->group_poll);
+                s->poll = sd_event_source_disable_unref(s->poll);
                 enter_stop_post(s);
                 return;
         }
@@ -398,20 +570,23 @@ static void check_stopped(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGKILL); /* mixed: what is left gets SIGKILL, as in systemd */
                 return;
         }
-        if (s->cgroup_fd < 0 && !s->group_poll &&
-            sd_event_add_time_relative(s->manager->event, &s->group_poll, CLOCK_MONOTONIC,
-                                       SERVICE_GROUP_POLL_USEC, 0, on_group_poll, s) < 0)
+        if (s->cgroup_fd < 0 && !s->poll &&
+            sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
+                                       SERVICE_POLL_USEC, 0, on_poll, s) < 0)
                 log_unit_warning(s->unit->name, 0,
                                  "Cannot watch the process groups, waiting for the timeout");
 }
 
-static int on_group_poll(sd_event_source *source, uint64_t usec, void *userdata)
+static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
 {
         struct service_unit *s = userdata;
 
         (void) source, (void) usec;
-        s->group_poll = sd_event_source_disable_unref(s->group_poll);
-        check_stopped(s);
+        s->poll = sd_event_source_disable_unref(s->poll);
+        if (s->state == SERVICE_START && s->control_pid == 0)
+                enter_forked(s); /* PIDFile= was not there yet */
+        else
+                check_stopped(s);
         return 0;
 }
 
@@ -419,6 +594,7 @@ static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, vo
 {
         (void) source, (void) fd, (void) revents;
         check_stopped(userdata);
+        check_running(userdata);
         return 0;
 }
 
@@ -478,7 +654,7 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
         case SERVICE_STOP_POST:
                 log_unit_warning(s->unit->name, 0, "Processes still there after SIGKILL, giving up on them");
                 s->main_pid = s->control_pid = s->main_pgid = s->control_pgid = 0;
-                s->group_poll = sd_event_source_disable_unref(s->group_poll);
+                s->poll = sd_event_source_disable_unref(s->poll);
                 s->main_source = sd_event_source_disable_unref(s->main_source);
                 s->control_source = sd_event_source_disable_unref(s->control_source);
                 if (s->state == SERVICE_STOP_SIGKILL)
@@ -691,7 +867,7 @@ void service_unit_done(struct service_unit *s)
         s->main_source = sd_event_source_disable_unref(s->main_source);
         s->control_source = sd_event_source_disable_unref(s->control_source);
         s->timer = sd_event_source_disable_unref(s->timer);
-        s->group_poll = sd_event_source_disable_unref(s->group_poll);
+        s->poll = sd_event_source_disable_unref(s->poll);
         s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
         if (s->cgroup_fd >= 0)
                 close(s->cgroup_fd);

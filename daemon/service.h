@@ -1,5 +1,6 @@
 /* A service at run time: its state, its main and control processes, its timers. It runs
- * ExecStartPre=, ExecStart=, ExecStartPost=, then, when it stops or its main process exits,
+ * ExecStartPre=, ExecStart= (for Type=forking, until it exits and leaves the main process),
+ * ExecStartPost=, then, when it stops or its main process exits,
  * ExecStop=, the kill sequence of KillMode=/KillSignal=/TimeoutStopSec=/SendSIGKILL=, and
  * ExecStopPost=; then Restart= decides. The sockets that feed it are told when it is down. */
 #pragma once
@@ -45,8 +46,9 @@ enum service_result {
 };
 
 #define SERVICE_START_HISTORY_MAX 1024 /* StartLimitBurst= above this counts as this */
-#define SERVICE_GROUP_POLL_USEC                                                                             \
-        (50 * USEC_PER_MSEC) /* without a cgroup: how often an emptying group is checked */
+/* Without a cgroup: how often an emptying process group is checked; and how often a PIDFile= that
+ * is not there yet is looked for again. */
+#define SERVICE_POLL_USEC (50 * USEC_PER_MSEC)
 
 struct service_unit {
         struct manager *manager;
@@ -67,7 +69,8 @@ struct service_unit {
         int cgroup_fd;                  /* -1: none */
         sd_event_source *cgroup_source; /* cgroup.events: "populated" changed */
         pid_t main_pgid, control_pgid;  /* without a cgroup; 0 once the group is empty */
-        sd_event_source *group_poll;    /* without a cgroup: checks whether the groups emptied */
+        sd_event_source *poll; /* checks again: whether the process groups emptied (without a cgroup),
+                                * or whether PIDFile= exists (Type=forking) */
         bool stop_requested;
         uint64_t *start_times; /* ring of the last starts, for StartLimitIntervalSec=/Burst= */
         size_t n_start_times;

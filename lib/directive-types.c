@@ -99,6 +99,8 @@ static int string_check(enum string_kind kind, char *s, const char **ret_reason)
         case STRING_ENV_UNSET:
                 *ret_reason = "not a valid environment variable name or assignment";
                 return env_name_is_valid(s, n) || env_assignment_is_valid(s) ? 0 : -EINVAL;
+        case STRING_PID_FILE:
+                return path_normalize(s, s[0] == '/', ret_reason);
         case STRING_URI:
                 *ret_reason = "not a http:, https:, file:, info: or man: URI";
                 return uri_is_valid(s) ? 0 : -EINVAL;

@@ -20,6 +20,7 @@ enum string_kind {
         STRING_ENV_UNSET,      /* a variable name, or NAME=value */
         STRING_RELATIVE_DIR,   /* a directory below RuntimeDirectory='s or StateDirectory='s root */
         STRING_URI,            /* Documentation=: http, https, file, info or man URIs */
+        STRING_PID_FILE,       /* an absolute path, or one relative to the runtime root */
 };
 
 /* Inside a parser: its field as the type it is. Inside a printer: the field of row d in unit u. */

@@ -179,7 +179,18 @@ const struct directive directive_table[] = {
         /* [Service] */
         { "Service", "Type", KIND(enum), SERVICE_FIELD(type), (intptr_t) &service_type_names,
           .default_text = "simple (oneshot without ExecStart=)",
-          .summary = "When the service counts as started: simple, exec, oneshot or notify." },
+          .summary = "When the service counts as started: simple, exec, oneshot, notify or forking." },
+        { "Service", "PIDFile", KIND(string), SERVICE_FIELD(pid_file), STRING_PID_FILE,
+          .flags = DIRECTIVE_SPECIFIERS,
+          .summary = "Type=forking: the file the daemon writes its main pid to; relative paths are below "
+                     "%t. Removed when the service stops.",
+          .differs = "the pid must be a process the service left running (in its cgroup, when sockactd has "
+                     "cgroups); systemd also takes any pid from a file that root owns." },
+        { "Service", "GuessMainPID", KIND(bool), SERVICE_FIELD(guess_main_pid), 0, "yes",
+          .summary = "Type=forking without PIDFile=: take the one process the daemon left as the main "
+                     "process.",
+          .differs = "without cgroups, a service whose main process cannot be told fails to start, where "
+                     "systemd would run it without supervision." },
         { "Service", "ExecStart", KIND(exec), SERVICE_FIELD(exec_start),
           .summary = "The command that is the service; several only with Type=oneshot." },
         { "Service", "ExecStartPre", KIND(exec), SERVICE_FIELD(exec_start_pre),
@@ -402,7 +413,6 @@ const char *const directive_refused_systemd[] = {
         "FailureAction",
         "FailureActionExitStatus",
         "FinalKillSignal",
-        "GuessMainPID",
         "IOSchedulingClass",
         "IOSchedulingPriority",
         "IPCNamespacePath",
@@ -434,7 +444,6 @@ const char *const directive_refused_systemd[] = {
         "OOMPolicy",
         "OOMScoreAdjust",
         "PAMName",
-        "PIDFile",
         "Personality",
         "PrivateDevices",
         "PrivateIPC",

@@ -61,6 +61,7 @@ ENUM_NAMES(timestamping, timestamping_table, .aliases = timestamping_aliases);
 static const char *const service_type_table[_SERVICE_TYPE_MAX] = {
         [SERVICE_SIMPLE] = "simple",   [SERVICE_EXEC] = "exec",
         [SERVICE_ONESHOT] = "oneshot", [SERVICE_NOTIFY] = "notify",
+        [SERVICE_FORKING] = "forking",
 };
 STRING_TABLE_LOOKUP(service_type, enum service_type, service_type_table)
 static const char *const service_type_refused[] = {
@@ -68,9 +69,6 @@ static const char *const service_type_refused[] = {
         "Type=dbus needs D-Bus name tracking, which sockact does not have",
         "idle",
         "Type=idle orders against systemd's job queue, which sockact does not have",
-        "forking",
-        "Type=forking is not supported by this version of sockactd; run the daemon in the foreground "
-        "with Type=simple, exec or notify",
         "notify-reload",
         "Type=notify-reload is not supported; use Type=notify with ExecReload=",
         NULL,
@@ -195,6 +193,7 @@ static void service_config_clear(struct service_config *s)
         exec_list_clear(&s->exec_stop);
         exec_list_clear(&s->exec_stop_post);
         exec_list_clear(&s->exec_reload);
+        free(s->pid_file);
         free(s->user);
         free(s->group);
         strv_free(s->supplementary_groups);

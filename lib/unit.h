@@ -44,6 +44,7 @@ enum service_type {
         SERVICE_EXEC,
         SERVICE_ONESHOT,
         SERVICE_NOTIFY,
+        SERVICE_FORKING,
         _SERVICE_TYPE_MAX,
 };
 
@@ -170,6 +171,8 @@ struct socket_config {
 struct service_config {
         struct exec_list exec_start, exec_start_pre, exec_start_post, exec_stop, exec_stop_post, exec_reload;
         enum service_type type;
+        char *pid_file;      /* PIDFile=: absolute, or relative to the runtime root (%t) */
+        bool guess_main_pid; /* GuessMainPID= */
         enum service_restart restart;
         uint64_t restart_sec;
         uint64_t timeout_start; /* USEC_INFINITY: none */

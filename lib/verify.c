@@ -88,6 +88,10 @@ static void verify_service(struct check *c)
         if (s->type == SERVICE_ONESHOT && (s->restart == RESTART_ALWAYS || s->restart == RESTART_ON_SUCCESS))
                 refuse(c, "Service", "Restart", "Restart=%s cannot be used with Type=oneshot",
                        service_restart_to_string(s->restart));
+        if (s->pid_file && s->type != SERVICE_FORKING)
+                refuse(c, "Service", "PIDFile",
+                       "only Type=forking reads a PID file; with Type=%s the main process is known",
+                       service_type_to_string(s->type));
         if (s->type == SERVICE_NOTIFY && s->notify_access == NOTIFY_NONE)
                 refuse(c, "Service", "NotifyAccess",
                        "NotifyAccess=none with Type=notify: the service could never report READY=1");

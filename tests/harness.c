@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -155,15 +156,19 @@ static int daemon_environment(char ***ret)
 }
 
 /* In the child: only async-signal-safe calls from fork() to execve(). */
-_Noreturn static void exec_daemon(pid_t parent, int null_fd, int log_fd, char *const argv[],
-                                  char *const envp[])
+_Noreturn static void exec_daemon(const struct harness *h, pid_t parent, int null_fd, int log_fd,
+                                  char *const argv[], char *const envp[])
 {
         static const int reset[] = { SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGCHLD };
         sigset_t none;
 
         /* a failed assertion leaves the test without cleanup: sockactd then stops by itself. Its
          * own process group keeps it out of the SIGKILL that check sends to the test's group,
-         * so that it has the time to stop its services. */
+         * so that it has the time to stop its services. A change of user clears the death signal:
+         * it comes first. */
+        if (h->as_user && (setgroups(0, NULL) < 0 || setresgid(h->gid, h->gid, h->gid) < 0 ||
+                           setresuid(h->uid, h->uid, h->uid) < 0))
+                _exit(127);
         if (setpgid(0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
                 _exit(127);
         if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
@@ -233,7 +238,7 @@ int harness_start_argv(struct harness *h, char *const *args, char *const *extra_
                 return r;
         }
         if (pid == 0)
-                exec_daemon(parent, null_fd, pipe_fds[1], argv, envp);
+                exec_daemon(h, parent, null_fd, pipe_fds[1], argv, envp);
         close(pipe_fds[1]);
         /* only our end is non-blocking: the daemon's end is a file description of its own */
         (void) fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
@@ -598,23 +603,28 @@ int harness_read_file(const char *path, size_t max, char **ret)
 
 int harness_install_program(const struct harness *h, const char *name, char **ret_path)
 {
-        _cleanup_free_ char *source = NULL, *target = NULL;
+        _cleanup_free_ char *source = NULL;
+        int r = harness_program(name, &source);
+
+        return r < 0 ? r : harness_install_file(h, source, name, ret_path);
+}
+
+int harness_install_file(const struct harness *h, const char *source, const char *name, char **ret_path)
+{
+        _cleanup_free_ char *target = NULL;
         _cleanup_close_ int in = -1;
         struct stat st;
         char *data;
         ssize_t n;
         int r;
 
-        r = harness_program(name, &source);
-        if (r < 0)
-                return r;
         in = open(source, O_RDONLY | O_CLOEXEC);
         if (in < 0 || fstat(in, &st) < 0)
                 return -errno;
         data = malloc((size_t) st.st_size + 1);
         if (!data)
                 return -ENOMEM;
-        n = read(in, data, (size_t) st.st_size); /* a regular file of a few dozen KiB: one read */
+        n = read(in, data, (size_t) st.st_size); /* a regular file: one read */
         if (n != st.st_size) {
                 free(data);
                 return n < 0 ? -errno : -EIO;

@@ -30,6 +30,9 @@ struct harness {
         char *log;         /* what it wrote, NUL-terminated (the last HARNESS_LOG_MAX bytes) */
         size_t log_len;
         size_t log_dropped; /* bytes dropped from the front: offsets into the log are absolute */
+        bool as_user;       /* set before starting (as root): sockactd runs as uid and gid, no groups */
+        uid_t uid;
+        gid_t gid;
 };
 
 /* An unchecked fixture: one directory for the whole tcase under /tmp, holding each test's directory,
@@ -79,6 +82,8 @@ int harness_parent_of(pid_t pid, pid_t *ret_ppid);
 int harness_program(const char *name, char **ret_path);
 /* Copies a test program into DIR, mode 0755, for services that run as another user. */
 int harness_install_program(const struct harness *h, const char *name, char **ret_path);
+/* Copies the file at source into DIR as name, mode 0755. */
+int harness_install_file(const struct harness *h, const char *source, const char *name, char **ret_path);
 /* A whole file, at most max bytes, NUL-terminated. */
 int harness_read_file(const char *path, size_t max, char **ret);
 

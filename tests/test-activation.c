@@ -519,6 +519,41 @@ START_TEST(test_user_nobody)
 }
 END_TEST
 
+/* A sockactd that is not root runs a service whose User= is its own user: nothing to change, and
+ * nothing it may not do (it may not even set its own groups again). Run as nobody, from root. */
+START_TEST(test_user_self)
+{
+        struct harness h;
+        struct passwd *nobody = getpwnam("nobody");
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        const char *sockactd = getenv("SOCKACTD") ?: "build/sockactd";
+        _cleanup_free_ char *installed = NULL, *service = NULL, *report = NULL, *exec = NULL,
+                            *listen = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port);
+
+        if (geteuid() != 0)
+                return; /* starting sockactd as another user needs root; CI runs the suite as root */
+        ck_assert_ptr_nonnull(nobody);
+        init(&h);
+        /* nobody must reach the daemon, the service and the runtime directory */
+        ck_assert_int_eq(harness_install_file(&h, sockactd, "sockactd", &installed), 0);
+        ck_assert_int_eq(setenv("SOCKACTD", installed, 1), 0);
+        ck_assert_int_eq(harness_install_program(&h, "listen-service", &exec), 0);
+        ck_assert_int_eq(chown(h.runtime_dir, nobody->pw_uid, nobody->pw_gid), 0);
+        h.as_user = true;
+        h.uid = nobody->pw_uid;
+        h.gid = nobody->pw_gid;
+        service = format("[Service]\nUser=%s\nExecStart=%s\n", nobody->pw_name, exec);
+        const struct harness_unit units[] = { { "self.socket", listen }, { "self.service", service } };
+
+        start(&h, units, ELEMENTSOF(units), 1);
+        report = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, report, 1, "self.socket");
+        assert_linef(report, "env USER=%s", nobody->pw_name);
+        stop(&h);
+}
+END_TEST
+
 /* Type=notify: the service gets $NOTIFY_SOCKET, and its READY=1 (sent with libsystemd's sd_notify())
  * completes the start. */
 START_TEST(test_notify_ready)
@@ -733,6 +768,7 @@ Suite *activation_suite(void)
         tcase_add_test(t, test_bad_units_do_not_stop_others);
         tcase_add_test(t, test_inherits_only_own_fds);
         tcase_add_test(t, test_user_nobody);
+        tcase_add_test(t, test_user_self);
         tcase_add_test(t, test_notify_ready);
         tcase_add_test(t, test_notify_start_timeout);
         tcase_add_test(t, test_example_hello);

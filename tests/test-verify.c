@@ -53,6 +53,11 @@ START_TEST(test_service_rules)
         ASSERT_REFUSED("a.service",
                        "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nType=oneshot\nRestart=on-success\n",
                        "a.service:5: Restart=: Restart=on-success cannot be used with Type=oneshot");
+        ASSERT_REFUSED("a.service", "[Service]\nExecStart=/bin/a\nPIDFile=a.pid\n",
+                       "a.service:3: PIDFile=: only Type=forking reads a PID file; with Type=simple the main "
+                       "process is known");
+        ASSERT_REFUSED("a.service", "[Service]\nType=forking\nExecStart=/bin/a\nPIDFile=../a.pid\n",
+                       "a.service:4: PIDFile=: invalid value \"../a.pid\": \"..\" is not allowed in the path");
 }
 END_TEST
 

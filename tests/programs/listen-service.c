@@ -3,7 +3,11 @@
  * LISTEN_* values, each fd (name, type, listening, family, local address), its pid and its
  * environment as it was at startup. A listening socket's connection gets the report and is closed; a
  * datagram gets it back as one datagram. Every wait is a poll() with a timeout: it exits when idle
- * for --idle-exit-ms or when orphaned, so that it never outlives the test that started it. */
+ * for --idle-exit-ms or when orphaned, so that it never outlives the test that started it.
+ * With --fork it behaves as a Type=forking daemon: after sd_listen_fds_with_names() it forks, the
+ * child serves in a session of its own, and the started process exits 0, having written the child's
+ * pid to --pid-file (or the child writes it after --pid-file-delay-ms). The child takes its new
+ * parent (sockactd, as a subreaper) for the one whose end it watches. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +42,9 @@ struct options {
         long sleep_ms;
         long idle_exit_ms;
         bool notify; /* --notify: sd_notify(READY=1) once ready to serve */
+        bool fork;
+        const char *pid_file;
+        long pid_file_delay_ms;
 };
 
 static void on_terminate(int sig)
@@ -67,19 +74,27 @@ static int parse_argv(int argc, char *argv[], struct options *o)
                 { "sleep-ms", required_argument, NULL, 's' },
                 { "idle-exit-ms", required_argument, NULL, 'i' },
                 { "notify", no_argument, NULL, 'n' },
+                { "fork", no_argument, NULL, 'f' },
+                { "pid-file", required_argument, NULL, 'p' },
+                { "pid-file-delay-ms", required_argument, NULL, 'd' },
                 {},
         };
         int c;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
-                if (c == 'n') {
-                        o->notify = true;
+                if (c == 'n' || c == 'f') {
+                        *(c == 'n' ? &o->notify : &o->fork) = true;
+                        continue;
+                }
+                if (c == 'p') {
+                        o->pid_file = optarg;
                         continue;
                 }
                 long *target = c == 'e'   ? &o->exit_after
                                : c == 'c' ? &o->crash_after
                                : c == 's' ? &o->sleep_ms
                                : c == 'i' ? &o->idle_exit_ms
+                               : c == 'd' ? &o->pid_file_delay_ms
                                           : NULL;
 
                 if (!target || parse_number(optarg, target) < 0)
@@ -326,6 +341,47 @@ static int serve_until_done(struct pollfd *pfds, size_t n_fds, const char *repor
         }
 }
 
+static int write_pid_file(const char *path, pid_t pid)
+{
+        FILE *f = fopen(path, "we");
+
+        if (!f || fprintf(f, "%d\n", (int) pid) < 0) {
+                if (f)
+                        fclose(f);
+                return -1;
+        }
+        return fclose(f) == 0 ? 0 : -1;
+}
+
+/* --fork: the started process exits 0 once the child that serves exists (and, without a delay,
+ * once its pid is in --pid-file); the child waits until it has been handed to its new parent. */
+static void daemonize(const struct options *o)
+{
+        pid_t started = getpid(), child = fork();
+
+        if (child < 0) {
+                perror("listen-service: fork");
+                exit(1);
+        }
+        if (child > 0) {
+                if (o->pid_file && o->pid_file_delay_ms == 0 && write_pid_file(o->pid_file, child) < 0) {
+                        perror("listen-service: --pid-file");
+                        _exit(1);
+                }
+                _exit(0);
+        }
+        (void) setsid();
+        for (int i = 0; i < 500 && getppid() == started; i++)
+                sleep_ms(10);
+        if (o->pid_file && o->pid_file_delay_ms > 0) {
+                sleep_ms(o->pid_file_delay_ms);
+                if (write_pid_file(o->pid_file, getpid()) < 0) {
+                        perror("listen-service: --pid-file");
+                        exit(1);
+                }
+        }
+}
+
 int main(int argc, char *argv[])
 {
         struct options o = { .idle_exit_ms = 60000 };
@@ -335,7 +391,7 @@ int main(int argc, char *argv[])
         char **env = copy_environment(), **names = NULL;
         struct pollfd pfds[FDS_MAX];
         int fds[FDS_MAX];
-        pid_t parent = getppid();
+        pid_t parent;
         bool pid_matches;
         int status;
         size_t n_fds = 0;
@@ -344,7 +400,8 @@ int main(int argc, char *argv[])
 
         if (parse_argv(argc, argv, &o) < 0) {
                 fprintf(stderr, "Usage: listen-service [--exit-after N] [--crash-after N] [--sleep-ms MS] "
-                                "[--idle-exit-ms MS] [--notify]\n");
+                                "[--idle-exit-ms MS] [--notify] [--fork [--pid-file PATH "
+                                "[--pid-file-delay-ms MS]]]\n");
                 return 2;
         }
         signal(SIGTERM, on_terminate);
@@ -363,6 +420,9 @@ int main(int argc, char *argv[])
         }
         if (n_fds > FDS_MAX)
                 n_fds = FDS_MAX;
+        if (o.fork)
+                daemonize(&o);
+        parent = getppid();
         for (size_t i = 0; i < n_fds; i++)
                 fds[i] = SD_LISTEN_FDS_START + (int) i;
         report = build_report(env, raw_fdnames, pid_matches, n, fds, n > 0 ? names : NULL, n_fds);
