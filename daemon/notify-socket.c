@@ -32,7 +32,8 @@ static void complain(struct notify_socket *n, const char *format, ...)
 }
 
 /* The service the sender belongs to, if NotifyAccess= lets it speak: main (its main process),
- * exec (its main or control process), all (any process of its process groups). */
+ * exec (its main or control process), all (any process of its cgroup; without cgroups, of the
+ * process groups of its main and control processes). */
 static struct service_unit *find_sender(struct manager *m, pid_t pid)
 {
         pid_t group = getpgid(pid);
@@ -50,8 +51,10 @@ static struct service_unit *find_sender(struct manager *m, pid_t pid)
                                 return s;
                         break;
                 case NOTIFY_ALL:
-                        if (pid == s->main_pid || pid == s->control_pid ||
-                            (group > 0 && (group == s->main_pid || group == s->control_pid)))
+                        if (pid == s->main_pid || pid == s->control_pid)
+                                return s;
+                        if (s->cgroup_fd >= 0 ? cgroup_contains(s->cgroup_fd, pid) > 0
+                                              : group > 0 && (group == s->main_pgid || group == s->control_pgid))
                                 return s;
                         break;
                 default:

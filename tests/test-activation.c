@@ -579,6 +579,35 @@ START_TEST(test_notify_ready)
 }
 END_TEST
 
+/* NotifyAccess=all: READY=1 from a process that left the service's session (setsid) is taken when
+ * sockactd has cgroups, as systemd takes it from any process of the cgroup; without cgroups it is
+ * dropped, and the start times out. */
+START_TEST(test_notify_access_all)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        size_t offset = 0;
+        _cleanup_free_ char *listen = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *address = format("127.0.0.1:%u", port), *report = NULL,
+                            *exec = program("listen-service"), *service = NULL;
+
+        init(&h);
+        service = format("[Service]\nType=notify\nNotifyAccess=all\nTimeoutStartSec=2s\n"
+                         "ExecStart=/bin/sh -c 'setsid %s --notify & exec sleep 30'\n",
+                         exec);
+        ck_assert_int_eq(harness_write_unit(&h, "all.socket", listen), 0);
+        ck_assert_int_eq(harness_write_unit(&h, "all.service", service), 0);
+        start(&h, NULL, 0, 1);
+        report = request(&h, address, SOCK_STREAM);
+        if (harness_wait_log(&h, "Services are tracked in cgroups below", &offset, 0) == 0) {
+                wait_log(&h, NULL, "all.service: READY=1");
+                wait_log(&h, NULL, "all.service: start-post → running");
+        } else
+                wait_log(&h, NULL, "all.service: Start timed out after TimeoutStartSec=");
+        stop(&h);
+}
+END_TEST
+
 /* A Type=notify service that never says READY=1 is stopped after TimeoutStartSec=. */
 START_TEST(test_notify_start_timeout)
 {
@@ -770,6 +799,7 @@ Suite *activation_suite(void)
         tcase_add_test(t, test_user_nobody);
         tcase_add_test(t, test_user_self);
         tcase_add_test(t, test_notify_ready);
+        tcase_add_test(t, test_notify_access_all);
         tcase_add_test(t, test_notify_start_timeout);
         tcase_add_test(t, test_example_hello);
         tcase_add_test(t, test_second_daemon_refused);
