@@ -84,11 +84,11 @@ int adhoc_options_check(const struct adhoc_options *o)
                         fprintf(stderr, "sockactd: --fdname: a name may not be empty\n");
                         return -EINVAL;
                 }
-        /* Accept=yes comes with the daemon's support for it: adhoc_build() then gives each socket unit
-         * Accept=yes and a template service of its own name. */
+        /* To come: adhoc_build() then gives each socket unit Accept=yes and a template service of its
+         * own name. Until then, Accept=yes is served from unit files only. */
         if (o->accept) {
-                fprintf(stderr, "sockactd: -a/--accept is not supported yet: this version of sockactd does "
-                                "not serve Accept=yes sockets\n");
+                fprintf(stderr, "sockactd: -a/--accept is not supported yet in ad-hoc mode: write an "
+                                "Accept=yes socket unit and its template service instead\n");
                 return -EINVAL;
         }
         return 0;

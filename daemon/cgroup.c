@@ -126,6 +126,12 @@ static FILE *open_procs(int cgroup_fd)
         return f;
 }
 
+void cgroup_remove(const struct cgroup_root *r, const char *name)
+{
+        if (r->fd >= 0)
+                (void) unlinkat(r->fd, name, AT_REMOVEDIR);
+}
+
 /* One pass over cgroup.procs: signals the pids not signalled yet. Returns how many it signalled. */
 static int kill_pass(int cgroup_fd, int sig, pid_t *signalled, size_t *n_signalled)
 {

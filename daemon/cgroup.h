@@ -25,6 +25,9 @@ void cgroup_root_close(struct cgroup_root *r);
  * or -errno. */
 int cgroup_open(const struct cgroup_root *r, const char *name);
 
+/* Removes the cgroup of the unit named name, if it is empty. */
+void cgroup_remove(const struct cgroup_root *r, const char *name);
+
 /* Sends sig to every process in the cgroup, over and over until a pass finds none it had not
  * signalled yet (a process may fork while it is being signalled). SIGKILL uses cgroup.kill where
  * the kernel has it. Returns the number of processes signalled, or -errno. */

@@ -194,6 +194,7 @@ int daemon_run(const struct daemon_options *o)
         struct exec_roots roots = { .runtime = ctx.runtime_root,
                                     .state = ctx.state_root,
                                     .manager_env = environ };
+        m.load_options = (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
         r = manager_start(&m, event, &set, &roots, runtime_dir);
         if (r < 0) {
                 log_error(r, "Cannot start: %m");

@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "manager.h"
+#include "peer.h"
 #include "reaper.h"
 
 static struct service_unit *find_service(struct manager *m, const char *name)
@@ -59,7 +60,109 @@ static bool all_services_down(const struct manager *m)
         for (size_t i = 0; i < m->n_services; i++)
                 if (!service_unit_is_down(&m->services[i]))
                         return false;
+        for (const struct service_unit *s = m->instances; s; s = s->next_instance)
+                if (!service_unit_is_down(s))
+                        return false;
         return true;
+}
+
+static void unlink_instance(struct manager *m, struct service_unit *s)
+{
+        if (s->prev_instance)
+                s->prev_instance->next_instance = s->next_instance;
+        else
+                m->instances = s->next_instance;
+        if (s->next_instance)
+                s->next_instance->prev_instance = s->prev_instance;
+        m->n_instances--;
+}
+
+/* The instances that ended are freed here, from the loop: never from within their own callbacks. */
+static int on_collect(sd_event_source *source, void *userdata)
+{
+        struct manager *m = userdata;
+        struct service_unit *next;
+
+        (void) source;
+        for (struct service_unit *s = m->instances; s; s = next) {
+                next = s->next_instance;
+                if (service_unit_is_down(s)) {
+                        unlink_instance(m, s);
+                        service_instance_free(s);
+                }
+        }
+        return 0;
+}
+
+/* The instance name of an accepted connection, as systemd makes it. */
+static int instance_name(const struct socket_unit *so, const struct service_connection *c, char *buf,
+                         size_t size)
+{
+        char instance[UNIT_NAME_MAX];
+        int r = peer_instance_name(so->n_accepted, c->fd, &c->peer, instance, sizeof(instance));
+
+        if (r < 0)
+                return r;
+        r = snprintf(buf, size, "%.*s%s.service", (int) (strchr(so->template->name, '@') - so->template->name + 1),
+                     so->template->name, instance);
+        return r > 0 && (size_t) r < size ? 0 : -ENAMETOOLONG;
+}
+
+unsigned manager_connections_from(const struct manager *m, const struct socket_unit *s,
+                                  const struct peer_source *source)
+{
+        unsigned n = 0;
+
+        for (const struct service_unit *i = m->instances; i; i = i->next_instance)
+                n += i->connection->socket == s && !service_unit_is_down(i) &&
+                     peer_source_equal(&i->connection->source, source);
+        return n;
+}
+
+int manager_start_instance(struct manager *m, struct socket_unit *so, struct service_connection *c)
+{
+        struct unit *own = NULL;
+        struct service_unit *s;
+        uint64_t unused;
+        int r;
+
+        c->socket = so;
+        r = instance_name(so, c, c->name, sizeof(c->name));
+        if (r < 0) {
+                log_unit_warning(so->unit->name, r, "Cannot name the instance for a connection: %m");
+                close(c->fd);
+                free(c);
+                return r;
+        }
+        if (so->template_file) {
+                /* the template uses the instance's name (%i, %n…): it is applied again for this one */
+                struct diag diag = { 0 };
+
+                r = unit_load_from(so->template_file, c->name, &m->load_options, &own, &diag);
+                for (size_t i = 0; i < diag.n; i++)
+                        log_unit_error(c->name, 0, "%s", diag.messages[i]);
+                diag_clear(&diag);
+                if (r < 0) {
+                        close(c->fd);
+                        free(c);
+                        return r;
+                }
+        } else {
+                c->shallow = *so->template;
+                c->shallow.name = c->name;
+        }
+        s = service_instance_new(m, own ? own : &c->shallow, own, c);
+        if (!s)
+                return log_error(ENOMEM, "Cannot start an instance: %m");
+        s->next_instance = m->instances;
+        if (m->instances)
+                m->instances->prev_instance = s;
+        m->instances = s;
+        m->n_instances++;
+        r = service_unit_start(s, &unused);
+        if (r < 0 || service_unit_is_down(s))
+                (void) sd_event_source_set_enabled(m->collect, SD_EVENT_ONESHOT);
+        return r;
 }
 
 static bool all_sockets_down(const struct manager *m)
@@ -101,6 +204,13 @@ void manager_socket_down(struct manager *m, struct socket_unit *s)
 
 void manager_service_down(struct manager *m, struct service_unit *s)
 {
+        if (s->connection) {
+                socket_unit_instance_down(s->connection->socket, s);
+                (void) sd_event_source_set_enabled(m->collect, SD_EVENT_ONESHOT);
+                if (m->stopping)
+                        continue_stop(m);
+                return;
+        }
         if (m->stopping) {
                 continue_stop(m);
                 return;
@@ -132,6 +242,9 @@ bool manager_owns_pid(const struct manager *m, pid_t pid)
         for (size_t k = 0; k < m->n_sockets; k++)
                 if (m->sockets[k].commands.pid == pid)
                         return true;
+        for (const struct service_unit *s = m->instances; s; s = s->next_instance)
+                if (s->main_pid == pid || s->control_pid == pid)
+                        return true;
         return false;
 }
 
@@ -143,6 +256,39 @@ size_t manager_listening(const struct manager *m)
                 if (m->sockets[k].listening)
                         n += m->sockets[k].unit->socket.n_listens;
         return n;
+}
+
+/* Whether a unit file names its instance (%i, %I, %j, %J, %n, %N) in a value, so that each
+ * instance must be applied with its own name. */
+static bool names_instance(const struct unitfile *f)
+{
+        for (size_t i = 0; i < f->n_assignments; i++)
+                for (const char *p = f->assignments[i].value; (p = strchr(p, '%')) && p[1]; p += 2)
+                        if (strchr("iIjJnN", p[1]))
+                                return true;
+        return false;
+}
+
+/* Accept=yes: the template each connection's instance comes from, as loaded (checked as
+ * "foo@instance.service"), and its file when instances must be applied one by one. A template
+ * made in memory (ad-hoc mode) has no file, and names no instance. */
+static int find_template(struct manager *m, struct socket_unit *so, const char *name)
+{
+        struct diag diag = { 0 };
+        int r;
+
+        so->template = unit_set_find(&m->units, name);
+        if (!so->template || access(so->template->path, F_OK) < 0)
+                return 0;
+        r = unitfile_read(so->template->path, &so->template_file, &diag);
+        diag_clear(&diag); /* it was read once already, when it loaded */
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0 && names_instance(so->template_file))
+                return 0;
+        unitfile_free(so->template_file);
+        so->template_file = NULL;
+        return 0;
 }
 
 /* One runtime object per loaded unit. Template services (checked as an instance) are kept for
@@ -182,12 +328,15 @@ static int create_units(struct manager *m)
                 struct socket_unit *so = &m->sockets[k];
                 _cleanup_free_ char *service = NULL;
 
-                if (so->unit->socket.accept)
-                        continue;
                 r = unit_socket_service_name(so->unit, &service);
                 if (r < 0)
                         return r;
-                so->service = find_service(m, service);
+                if (so->unit->socket.accept) {
+                        r = find_template(m, so, service);
+                        if (r < 0)
+                                return r;
+                } else
+                        so->service = find_service(m, service);
         }
         return 0;
 }
@@ -235,6 +384,11 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         if (r < 0)
                 return r;
         start_reaper(m);
+        r = sd_event_add_defer(event, &m->collect, on_collect, m);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->collect, SD_EVENT_OFF);
+        if (r < 0)
+                return r;
         r = notify_socket_open(&m->notify, m, runtime_dir);
         if (r < 0)
                 return r;
@@ -254,6 +408,8 @@ void manager_begin_stop(struct manager *m)
         m->stopping = true;
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_stop(&m->services[i]);
+        for (struct service_unit *s = m->instances; s; s = s->next_instance)
+                service_unit_stop(s);
         continue_stop(m);
 }
 
@@ -261,6 +417,13 @@ void manager_free(struct manager *m)
 {
         notify_socket_close(&m->notify);
         m->reaper = sd_event_source_disable_unref(m->reaper);
+        m->collect = sd_event_source_disable_unref(m->collect);
+        while (m->instances) {
+                struct service_unit *s = m->instances;
+
+                unlink_instance(m, s);
+                service_instance_free(s);
+        }
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_done(&m->services[i]);
         for (size_t k = 0; k < m->n_sockets; k++)

@@ -19,7 +19,11 @@ struct manager {
         size_t n_sockets;
         struct service_unit *services;
         size_t n_services;
+        struct service_unit *instances; /* Accept=yes: one per connection, in a list */
+        size_t n_instances;
+        sd_event_source *collect; /* frees the instances that ended, from the loop */
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
+        struct load_options load_options; /* for the instances whose template is applied per connection */
         struct notify_socket notify;
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
         sd_event_source *reaper;    /* SIGCHLD, while sockactd is a subreaper (reaper.h) */
@@ -42,6 +46,14 @@ void manager_free(struct manager *m);
  * (Service= or by name), then those of its Sockets=; and the LISTEN_FDNAMES name of each. */
 int manager_service_fds(struct manager *m, const struct service_unit *s, int **ret_fds, char ***ret_names,
                         size_t *ret_n);
+
+/* Accept=yes: starts an instance of socket unit s's template for connection c (taken, whatever
+ * the outcome). Returns 0, or -errno when it could not be started (the connection is closed). */
+int manager_start_instance(struct manager *m, struct socket_unit *s, struct service_connection *c);
+
+/* Accept=yes: the instances of socket unit s that serve a connection from source. */
+unsigned manager_connections_from(const struct manager *m, const struct socket_unit *s,
+                                  const struct peer_source *source);
 
 /* Called by a service that went down: its sockets watch again (or, while stopping, the loop may end). */
 void manager_service_down(struct manager *m, struct service_unit *s);

@@ -169,11 +169,25 @@ static int watch_child(struct service_unit *s, pid_t pid, int pidfd, sd_event_so
         return 0;
 }
 
+#define ENVIRONMENT_MAX 7 /* the assignments control_environment() may add */
+
 /* The environment sockactd adds to a command: $NOTIFY_SOCKET (unless NotifyAccess=none),
- * $MAINPID, and during a stop the result so far. */
-static void control_environment(const struct service_unit *s, char buf[5][PATH_MAX + 16], char *env[6])
+ * $MAINPID, an instance's $REMOTE_ADDR and $REMOTE_PORT, and during a stop the result so far. */
+static void control_environment(const struct service_unit *s, char buf[ENVIRONMENT_MAX][PATH_MAX + 16],
+                                char *env[ENVIRONMENT_MAX + 1])
 {
         size_t n = 0;
+
+        if (s->connection && s->connection->remote_addr[0]) {
+                snprintf(buf[n], sizeof(buf[n]), "REMOTE_ADDR=%s", s->connection->remote_addr);
+                env[n] = buf[n];
+                n++;
+        }
+        if (s->connection && s->connection->remote_port > 0) {
+                snprintf(buf[n], sizeof(buf[n]), "REMOTE_PORT=%u", s->connection->remote_port);
+                env[n] = buf[n];
+                n++;
+        }
 
         if (s->unit->service.notify_access != NOTIFY_NONE && s->manager->notify.path) {
                 snprintf(buf[n], sizeof(buf[n]), "NOTIFY_SOCKET=%s", s->manager->notify.path);
@@ -214,7 +228,7 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
 {
         _cleanup_free_ int *fds = NULL;
         _cleanup_strv_free_ char **names = NULL;
-        char buf[5][PATH_MAX + 16], *env[6];
+        char buf[ENVIRONMENT_MAX][PATH_MAX + 16], *env[ENVIRONMENT_MAX + 1], *connection_names[2] = { NULL };
         struct exec_params p = { .socket_fd = -1,
                                  .new_session = true,
                                  .in_cgroup = s->cgroup_fd >= 0,
@@ -223,7 +237,20 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
         size_t n = 0;
         int pidfd = -1, r;
 
-        if (main) {
+        if (main && s->connection) {
+                /* Accept=yes: the connection at 3 (LISTEN_FDNAMES "connection" or FileDescriptorName=),
+                 * or with StandardInput=socket on stdin */
+                connection_names[0] = (char *) unit_socket_fd_name(s->connection->socket->unit);
+                p.socket_fd = s->connection->fd;
+                p.socket_is_connection = true;
+                if (s->unit->service.std_input != STD_INPUT_SOCKET &&
+                    s->unit->service.std_output != STD_OUTPUT_SOCKET &&
+                    s->unit->service.std_error != STD_OUTPUT_SOCKET) {
+                        p.fds = &s->connection->fd;
+                        p.n_fds = 1;
+                        p.fd_names = connection_names;
+                }
+        } else if (main) {
                 r = manager_service_fds(s->manager, s, &fds, &names, &n);
                 if (r < 0)
                         return r;
@@ -288,7 +315,7 @@ static void run_next_control(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGTERM);
                 break;
         case SERVICE_STOP_POST: {
-                bool restart = !s->stop_requested && !s->manager->stopping &&
+                bool restart = !s->stop_requested && !s->manager->stopping && !s->connection &&
                                service_restart_needed(s->unit->service.restart, s->result);
 
                 arm_timer(s, USEC_INFINITY);
@@ -468,6 +495,8 @@ static void enter_start(struct service_unit *s)
         set_state(s, SERVICE_START);
         s->control_list = NULL;
         r = start_command(s, &c->exec_start.commands[0], true, &s->main_pid, &s->main_source);
+        if (r >= 0 && s->connection)
+                s->connection->pid = s->main_pid;
         if (r == -ENOENT && (c->exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)) {
                 enter_stop(s, SERVICE_SUCCESS);
                 return;
@@ -749,8 +778,8 @@ static bool start_limit_hit(struct service_unit *s, uint64_t now, uint64_t *ret_
                                                                         : SERVICE_START_HISTORY_MAX;
         size_t kept = 0;
 
-        if (u->start_limit_interval == 0 || burst == 0)
-                return false;
+        if (u->start_limit_interval == 0 || burst == 0 || !s->start_times)
+                return false; /* an instance starts once */
         for (size_t i = 0; i < s->n_start_times; i++)
                 if (now - s->start_times[i] < u->start_limit_interval)
                         s->start_times[kept++] = s->start_times[i];
@@ -860,6 +889,40 @@ int service_unit_init(struct service_unit *s, struct manager *m, const struct un
         *s = (struct service_unit){ .manager = m, .unit = u, .state = SERVICE_DEAD, .cgroup_fd = -1 };
         s->start_times = calloc(SERVICE_START_HISTORY_MAX, sizeof(uint64_t));
         return s->start_times ? 0 : -ENOMEM;
+}
+
+struct service_unit *service_instance_new(struct manager *m, const struct unit *u, struct unit *own_unit,
+                                          struct service_connection *c)
+{
+        struct service_unit *s = malloc(sizeof(*s));
+
+        if (!s) {
+                close(c->fd);
+                free(c);
+                unit_free(own_unit);
+                return NULL;
+        }
+        *s = (struct service_unit){ .manager = m,
+                                    .unit = u,
+                                    .own_unit = own_unit,
+                                    .connection = c,
+                                    .state = SERVICE_DEAD,
+                                    .cgroup_fd = -1 };
+        return s;
+}
+
+void service_instance_free(struct service_unit *s)
+{
+        if (!s)
+                return;
+        if (s->cgroup_fd >= 0)
+                cgroup_remove(&s->manager->cgroups, s->unit->name);
+        service_unit_done(s);
+        if (s->connection && s->connection->fd >= 0)
+                close(s->connection->fd);
+        free(s->connection);
+        unit_free(s->own_unit);
+        free(s);
 }
 
 void service_unit_done(struct service_unit *s)

@@ -7,11 +7,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
 #include "notify.h"
+#include "peer.h"
 #include "unit.h"
+#include "unitname.h"
 
 struct manager;
 struct socket_unit;
@@ -50,9 +54,29 @@ enum service_result {
  * is not there yet is looked for again. */
 #define SERVICE_POLL_USEC (50 * USEC_PER_MSEC)
 
+/* Accept=yes: the connection an instance serves, and where it came from. */
+struct service_connection {
+        int fd;                     /* the connection: fd 3 (or stdin/stdout), -1 once closed */
+        struct socket_unit *socket; /* the socket unit that accepted it, told when the instance ends */
+        struct sockaddr_storage peer;
+        socklen_t peer_len;
+        char remote_addr[PEER_ADDR_MAX]; /* $REMOTE_ADDR, "" for none */
+        unsigned remote_port;               /* $REMOTE_PORT, 0 for none */
+        struct peer_source source;       /* for MaxConnectionsPerSource= */
+        pid_t pid;                       /* the instance's main process, once started */
+        uint64_t accepted_usec;          /* CLOCK_MONOTONIC */
+        /* The instance's unit when the template needs no specifier of its own: the template's, but
+         * for the name (the pointers are the template's, never freed through it). */
+        struct unit shallow;
+        char name[UNIT_NAME_MAX];
+};
+
 struct service_unit {
         struct manager *manager;
         const struct unit *unit;
+        struct unit *own_unit; /* an instance's own unit (its specifiers resolved), freed with it */
+        struct service_connection *connection; /* NULL unless an instance of Accept=yes */
+        struct service_unit *next_instance, *prev_instance; /* in the manager's list of instances */
         enum service_state state;
         enum service_result result;
         pid_t main_pid;
@@ -90,6 +114,11 @@ enum service_result service_result_from_exit(int code, int status, bool main_pro
 
 int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u);
 void service_unit_done(struct service_unit *s);
+/* An instance for one accepted connection; takes c (and its fd) whatever the outcome, and own_unit
+ * when it is not NULL (u is then own_unit). It starts at once; Restart= does not apply to it. */
+struct service_unit *service_instance_new(struct manager *m, const struct unit *u, struct unit *own_unit,
+                                          struct service_connection *c);
+void service_instance_free(struct service_unit *s);
 
 /* Starts the service unless it runs. Returns 0, or -EAGAIN when its start limit is hit (then
  * *ret_retry_usec is when a start is allowed again, CLOCK_MONOTONIC). */

@@ -1,8 +1,15 @@
 /* A socket unit at run time; see socket-unit.h. */
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "peer.h"
 #include "manager.h"
 #include "value.h"
 #include "socket-unit.h"
@@ -111,6 +118,89 @@ static void pause_until(struct socket_unit *s, uint64_t until)
                 log_unit_error(s->unit->name, 0, "Cannot arm the timer that resumes the socket");
 }
 
+/* Over MaxConnections= or MaxConnectionsPerSource=: the connection is closed at once, counted, and
+ * the count logged at most once per SOCKET_REFUSED_LOG_USEC. */
+static void refuse(struct socket_unit *s, int fd, const char *limit)
+{
+        uint64_t now = now_usec();
+
+        close(fd);
+        s->n_refused++;
+        if (s->refused_logged_usec != 0 && now - s->refused_logged_usec < SOCKET_REFUSED_LOG_USEC)
+                return;
+        log_unit_warning(s->unit->name, 0, "%" PRIu64 " connection(s) refused: %s reached",
+                         s->n_refused - s->n_refused_logged, limit);
+        s->n_refused_logged = s->n_refused;
+        s->refused_logged_usec = now;
+}
+
+/* Accept=yes: takes what waits on the listener, up to SOCKET_ACCEPT_BATCH connections per wake-up
+ * so that one busy socket cannot starve the others, and starts an instance for each. */
+static void accept_connections(struct socket_unit *s, int listen_fd)
+{
+        for (unsigned n = 0; n < SOCKET_ACCEPT_BATCH; n++) {
+                struct service_connection *c;
+                struct peer_source source;
+                struct sockaddr_storage peer;
+                socklen_t len = sizeof(peer);
+                uint64_t now, until;
+                const char *stage = NULL;
+                int fd = accept4(listen_fd, (struct sockaddr *) &peer, &len, SOCK_CLOEXEC);
+
+                if (fd < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                return;
+                        if (errno == ECONNABORTED || errno == EPROTO || errno == EPERM)
+                                continue; /* that connection is gone; the next may be fine */
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                                log_unit_warning(s->unit->name, errno, "Cannot accept (%m), pausing for %gs",
+                                                 (double) SOCKET_ACCEPT_BACKOFF_USEC / USEC_PER_SEC);
+                                pause_until(s, now_usec() + SOCKET_ACCEPT_BACKOFF_USEC);
+                                return;
+                        }
+                        log_unit_error(s->unit->name, errno, "Cannot accept: %m");
+                        return;
+                }
+                if (!s->template || s->n_connections >= s->unit->socket.max_connections) {
+                        refuse(s, fd, s->template ? "MaxConnections=" : "no template service");
+                        continue;
+                }
+                peer_source_of(fd, &peer, &source);
+                if (manager_connections_from(s->manager, s, &source) >= s->unit->socket.max_connections_per_source) {
+                        refuse(s, fd, "MaxConnectionsPerSource=");
+                        continue;
+                }
+                now = now_usec();
+                if (!ratelimit_test(&s->trigger_limit, now, &until)) {
+                        close(fd);
+                        log_unit_warning(s->unit->name, 0,
+                                         "Trigger limit hit (%u connections within TriggerLimitIntervalSec=), "
+                                         "pausing for %.3gs",
+                                         s->trigger_limit.burst, (double) (until - now) / USEC_PER_SEC);
+                        pause_until(s, until);
+                        return;
+                }
+                if (socket_apply_options(&s->unit->socket, fd, &stage) < 0)
+                        log_unit_debug(s->unit->name, "Cannot apply %s to a connection: %m", stage);
+                c = calloc(1, sizeof(*c));
+                if (!c) {
+                        close(fd);
+                        log_unit_error(s->unit->name, ENOMEM, "Cannot take a connection: %m");
+                        return;
+                }
+                c->fd = fd;
+                c->peer = peer;
+                c->peer_len = len;
+                c->source = source;
+                c->accepted_usec = now;
+                peer_remote(&c->peer, c->peer_len, c->remote_addr, &c->remote_port);
+                if (manager_start_instance(s->manager, s, c) >= 0) {
+                        s->n_accepted++;
+                        s->n_connections++;
+                }
+        }
+}
+
 static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
         struct socket_unit *s = userdata;
@@ -124,6 +214,10 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
                         "Poll limit hit (%u wake-ups within PollLimitIntervalSec=), pausing for %.3gs",
                         s->poll_limit.burst, (double) (until - now) / USEC_PER_SEC);
                 pause_until(s, until);
+                return 0;
+        }
+        if (s->unit->socket.accept) {
+                accept_connections(s, fd);
                 return 0;
         }
         if (!s->service) {
@@ -196,6 +290,31 @@ static void flush_pending(struct socket_unit *s)
         }
 }
 
+void socket_unit_instance_down(struct socket_unit *s, struct service_unit *instance)
+{
+        const struct service_connection *c = instance->connection;
+        char status[32], from[PEER_ADDR_MAX + 16];
+
+        if (s->n_connections > 0)
+                s->n_connections--;
+        if (!s->unit->socket.log_connections)
+                return;
+        if (c->pid == 0)
+                snprintf(status, sizeof(status), "not started");
+        else if (instance->main_code == CLD_EXITED)
+                snprintf(status, sizeof(status), "status %d", instance->main_status);
+        else
+                snprintf(status, sizeof(status), "SIG%s", sigabbrev_np(instance->main_status) ?: "?");
+        if (c->remote_port > 0)
+                snprintf(from, sizeof(from), "%s:%u", c->remote_addr, c->remote_port);
+        else
+                snprintf(from, sizeof(from), "%s", c->remote_addr[0] ? c->remote_addr : "an unnamed peer");
+        log_unit_info(s->unit->name, "Connection from %s served by %s: pid %d, %s, %.3fs, %s", from,
+                      instance->unit->name, (int) c->pid, status,
+                      (double) (now_usec() - c->accepted_usec) / USEC_PER_SEC,
+                      service_result_to_string(instance->result));
+}
+
 void socket_unit_service_down(struct socket_unit *s)
 {
         if (!s->listening || s->resume)
@@ -223,6 +342,8 @@ static void close_listeners(struct socket_unit *s)
 
 void socket_unit_done(struct socket_unit *s)
 {
+        unitfile_free(s->template_file);
+        s->template_file = NULL;
         commands_done(&s->commands);
         close_listeners(s);
         free(s->fds);
@@ -276,10 +397,7 @@ static void enter_listening(struct socket_unit *s)
                 enter_stop_pre(s);
                 return;
         }
-        if (s->unit->socket.accept)
-                log_unit_warning(s->unit->name, 0,
-                                 "Accept=yes sockets are held but not served by this version of sockactd");
-        else if (!s->service || service_unit_is_down(s->service))
+        if (s->unit->socket.accept || !s->service || service_unit_is_down(s->service))
                 socket_unit_watch(s, true);
 }
 

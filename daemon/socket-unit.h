@@ -15,6 +15,11 @@
 #include "commands.h"
 #include "ratelimit.h"
 #include "unit.h"
+#include "unitfile.h"
+
+#define SOCKET_ACCEPT_BATCH        64                     /* connections accepted per wake-up */
+#define SOCKET_ACCEPT_BACKOFF_USEC (100 * USEC_PER_MSEC) /* out of fds: accepting pauses this long */
+#define SOCKET_REFUSED_LOG_USEC    USEC_PER_SEC           /* refused connections are logged this often */
 
 struct manager;
 struct service_unit;
@@ -45,6 +50,14 @@ struct socket_unit {
         sd_event_source *resume;  /* the timer that ends a pause */
         struct ratelimit trigger_limit;
         struct ratelimit poll_limit;
+        /* Accept=yes */
+        const struct unit *template;     /* the template service, as loaded; NULL: none */
+        struct unitfile *template_file;  /* set when each instance must be applied on its own */
+        unsigned n_accepted;             /* connections accepted, for the instance names */
+        unsigned n_connections;          /* instances running */
+        uint64_t n_refused;              /* connections over MaxConnections=/MaxConnectionsPerSource= */
+        uint64_t n_refused_logged;       /* n_refused when it was last logged */
+        uint64_t refused_logged_usec;    /* when it was last logged, CLOCK_MONOTONIC */
 };
 
 const char *socket_state_to_string(enum socket_state s);
@@ -62,6 +75,8 @@ bool socket_unit_is_down(const struct socket_unit *s);
 int socket_unit_watch(struct socket_unit *s, bool on);
 /* Not watched until the monotonic time until, then watched again. */
 void socket_unit_pause(struct socket_unit *s, uint64_t until);
+/* Accept=yes: an instance that served one of its connections ended, successful or not. */
+void socket_unit_instance_down(struct socket_unit *s, struct service_unit *instance);
 /* The service is down: FlushPending=, then watch again. */
 void socket_unit_service_down(struct socket_unit *s);
 void socket_unit_done(struct socket_unit *s);

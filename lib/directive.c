@@ -87,6 +87,10 @@ const struct directive directive_table[] = {
           .default_text = "MaxConnections=",
           .summary = "Accept=yes: connections at once per IP address (per UID for AF_UNIX peers).",
           .differs = "A failed instance releases its slots when it exits; systemd keeps counting it." },
+        { "Socket", "LogConnections", KIND(bool), SOCKET_FIELD(log_connections), 0, "no",
+          .summary = "Accept=yes: log a line per connection when its instance ends: the peer, the process, "
+                     "its exit status and how long it took.",
+          .differs = "a sockact extension (after xinetd's log_on_success); systemd has no such directive." },
         { "Socket", "KeepAlive", KIND(bool), SOCKET_FIELD(keep_alive), 0, "no",
           .summary = "SO_KEEPALIVE on TCP sockets." },
         { "Socket", "KeepAliveTimeSec", KIND(timespan), SOCKET_FIELD(keep_alive_time), SEC,

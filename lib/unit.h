@@ -128,6 +128,7 @@ struct socket_config {
         mode_t socket_mode;
         mode_t directory_mode;
         bool accept;
+        bool log_connections; /* LogConnections=, a sockact extension */
         bool writable;
         bool flush_pending;
         unsigned max_connections;

@@ -623,8 +623,8 @@ START_TEST(test_usage_errors)
                   "sockactd: -l/--listen needs a COMMAND to run after the options\n" },
                 { { "-a", "-l", "127.0.0.1:1", "true" },
                   2,
-                  "sockactd: -a/--accept is not supported yet: this version of sockactd does not serve "
-                  "Accept=yes sockets\n" },
+                  "sockactd: -a/--accept is not supported yet in ad-hoc mode: write an Accept=yes socket "
+                  "unit and its template service instead\n" },
                 { { "--inetd", "-l", "127.0.0.1:1", "-l", "127.0.0.1:2", "true" },
                   2,
                   "sockactd: --inetd passes one socket on stdin and stdout: give exactly one -l, not 2\n" },

@@ -305,6 +305,16 @@ static int serve_until_done(struct pollfd *pfds, size_t n_fds, const char *repor
 {
         unsigned long served = 0;
         long idle_ms = 0;
+        size_t open_fds = n_fds;
+
+        /* Accept=yes: a connection is served at once, without waiting for the client to write */
+        for (size_t i = 0; i < n_fds; i++)
+                if (strcmp(type_name(pfds[i].fd), "stream") == 0 && !is_listening(pfds[i].fd)) {
+                        serve(&pfds[i].fd, report, ++served);
+                        open_fds--;
+                }
+        if (open_fds == 0)
+                return 0;
 
         for (;;) {
                 int r = poll(pfds, n_fds, TICK_MS);

@@ -1,0 +1,209 @@
+/* Accept=yes against the real sockactd: an instance of the template per connection, with the
+ * connection on fd 3 (LISTEN_FDS=1, "connection") or on stdin/stdout; systemd's instance names,
+ * also inside the template (%i); $REMOTE_ADDR and $REMOTE_PORT; MaxConnections= and
+ * MaxConnectionsPerSource= reached and released, also by failed instances; LogConnections=. */
+#include "tests.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "harness.h"
+#include "util.h"
+
+/* acc.socket (Accept=yes, the [Socket] lines given, on a free port of 127.0.0.1 unless they say
+ * where) and the template acc@.service with the [Service] lines given; EXEC in them is
+ * listen-service, FDREPORT fd-report. */
+static char *start_accept(struct harness *h, const char *socket_lines, const char *service_lines)
+{
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port), *socket = NULL,
+                            *service = strdup(service_lines), *exec = program("listen-service"),
+                            *fd_report = program("fd-report");
+        char *at;
+
+        ck_assert_ptr_nonnull(service);
+        while ((at = strstr(service, "EXEC")) || (at = strstr(service, "FDREPORT"))) {
+                bool is_exec = strncmp(at, "EXEC", 4) == 0;
+                char *next = format("%.*s%s%s", (int) (at - service), service, is_exec ? exec : fd_report,
+                                    at + (is_exec ? 4 : 8));
+                free(service);
+                service = next;
+        }
+        socket = format("[Socket]\nAccept=yes\n%s%s", strstr(socket_lines, "Listen") ? "" : listen, socket_lines);
+        char *text = format("[Service]\n%s", service);
+        const struct harness_unit units[] = { { "acc.socket", socket }, { "acc@.service", text } };
+
+        init(h);
+        start(h, units, ELEMENTSOF(units), 1);
+        free(text);
+        return format("127.0.0.1:%u", port);
+}
+
+/* Connects from source (an address of 127.0.0.0/8) to 127.0.0.1:port; returns the fd. */
+static int connect_from(const char *source, const char *address)
+{
+        struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+        const char *colon = strrchr(address, ':');
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(inet_pton(AF_INET, source, &from.sin_addr), 1);
+        ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &to.sin_addr), 1);
+        to.sin_port = htons((uint16_t) atoi(colon + 1));
+        ck_assert_int_eq(bind(fd, (struct sockaddr *) &from, sizeof(from)), 0);
+        ck_assert_int_eq(connect(fd, (struct sockaddr *) &to, sizeof(to)), 0);
+        return fd;
+}
+
+/* What the connection says before the instance ends it or T passes: the first line, "" at EOF. */
+static char *first_line(int fd)
+{
+        char buf[256];
+        size_t n = 0;
+
+        while (n < sizeof(buf) - 1) {
+                struct pollfd p = { .fd = fd, .events = POLLIN };
+                ssize_t k;
+
+                ck_assert_msg(poll(&p, 1, T) == 1, "the connection said nothing within %d ms", T);
+                k = read(fd, buf + n, 1);
+                if (k <= 0 || buf[n] == '\n')
+                        break;
+                n++;
+        }
+        buf[n] = '\0';
+        return format("%s", buf);
+}
+
+/* fd 3: one connected socket named "connection", LISTEN_PID the instance's own, $REMOTE_ADDR and
+ * $REMOTE_PORT the client's; each connection its own instance, numbered from 0. */
+START_TEST(test_accept_fd3)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(&h, "", "ExecStart=EXEC\n"), *first = NULL, *second = NULL,
+                            *name = NULL;
+
+        first = request(&h, address, SOCK_STREAM);
+        assert_activation(&h, first, 1, "connection");
+        assert_linef(first, "fd 3 name=connection type=stream listening=0 family=inet local=%s", address);
+        assert_line(first, "env REMOTE_ADDR=127.0.0.1");
+        ck_assert_int_gt(number_after(first, "env REMOTE_PORT="), 0);
+        name = format("acc@0-%s-127.0.0.1:%ld.service: Starting", address, number_after(first, "env REMOTE_PORT="));
+        wait_log(&h, NULL, name);
+        second = request(&h, address, SOCK_STREAM);
+        ck_assert_int_ne(number_after(second, "pid="), number_after(first, "pid="));
+        wait_log(&h, NULL, "acc@1-");
+        stop(&h);
+}
+END_TEST
+
+/* StandardInput=socket (inetd style): the connection is stdin and stdout (and stderr, which
+ * follows stdout), no LISTEN_* variables, and fd 3 is not open. */
+START_TEST(test_accept_inetd)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(&h, "", "ExecStart=FDREPORT\nStandardInput=socket\n"),
+                            *report = NULL;
+
+        ck_assert_int_eq(harness_request(&h, address, SOCK_STREAM, T, &report), 0);
+        for (int fd = 0; fd <= 2; fd++)
+                assert_linef(report, "fd %d cloexec=0 nonblock=0 kind=stream", fd);
+        ck_assert_ptr_null(strstr(report, "\nfd 3 "));
+        ck_assert_ptr_null(strstr(report, "LISTEN_"));
+        assert_line(report, "env REMOTE_ADDR=127.0.0.1");
+        stop(&h);
+}
+END_TEST
+
+/* %i in the template is the instance of each connection, as systemd names it. */
+START_TEST(test_accept_instance_specifier)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(&h, "", "Environment=INSTANCE=%i UNIT=%n\nExecStart=EXEC\n"),
+                            *report = request(&h, address, SOCK_STREAM);
+        long port = number_after(report, "env REMOTE_PORT=");
+
+        assert_linef(report, "env INSTANCE=0-%s-127.0.0.1:%ld", address, port);
+        assert_linef(report, "env UNIT=acc@0-%s-127.0.0.1:%ld.service", address, port);
+        stop(&h);
+}
+END_TEST
+
+/* MaxConnections=2: a third connection is closed at once and counted in the log; when an instance
+ * ends, failed (exit status 1), its slot is free again. */
+START_TEST(test_accept_max_connections)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(
+                &h, "MaxConnections=2\n",
+                "ExecStart=/bin/sh -c 'echo hello; read line; exit 1'\nStandardInput=socket\n");
+        int a = connect_from("127.0.0.1", address), b = connect_from("127.0.0.1", address), c, d;
+        _cleanup_free_ char *la = first_line(a), *lb = first_line(b), *lc = NULL, *ld = NULL;
+
+        ck_assert_str_eq(la, "hello");
+        ck_assert_str_eq(lb, "hello");
+        c = connect_from("127.0.0.1", address);
+        lc = first_line(c);
+        ck_assert_str_eq(lc, ""); /* accepted and closed */
+        wait_log(&h, NULL, "acc.socket: 1 connection(s) refused: MaxConnections= reached");
+        close(a); /* its instance reads EOF and fails */
+        wait_log(&h, NULL, ".service: stop-post → failed");
+        d = connect_from("127.0.0.1", address);
+        ld = first_line(d);
+        ck_assert_str_eq(ld, "hello");
+        close(b);
+        close(c);
+        close(d);
+        stop(&h);
+}
+END_TEST
+
+/* MaxConnectionsPerSource=1: a second connection from 127.0.0.1 is refused, one from 127.0.0.2 is
+ * served. LogConnections=yes logs each connection when its instance ends. */
+START_TEST(test_accept_per_source)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(
+                &h, "MaxConnectionsPerSource=1\nLogConnections=yes\n",
+                "ExecStart=/bin/sh -c 'echo hello; read line'\nStandardInput=socket\n");
+        int a = connect_from("127.0.0.1", address), b, c;
+        _cleanup_free_ char *la = first_line(a), *lb = NULL, *lc = NULL;
+
+        ck_assert_str_eq(la, "hello");
+        b = connect_from("127.0.0.1", address);
+        lb = first_line(b);
+        ck_assert_str_eq(lb, "");
+        wait_log(&h, NULL, "1 connection(s) refused: MaxConnectionsPerSource= reached");
+        c = connect_from("127.0.0.2", address);
+        lc = first_line(c);
+        ck_assert_str_eq(lc, "hello");
+        close(c);
+        wait_log(&h, NULL, "acc.socket: Connection from 127.0.0.2:");
+        wait_log(&h, NULL, ", status 1, "); /* read hit EOF */
+        close(a);
+        close(b);
+        stop(&h);
+}
+END_TEST
+
+Suite *accept_suite(void)
+{
+        Suite *s = suite_create("accept");
+        TCase *t = tcase_create("accept");
+
+        tcase_set_timeout(t, 60);
+        tcase_add_unchecked_fixture(t, harness_root_setup, harness_root_teardown);
+        tcase_add_test(t, test_accept_fd3);
+        tcase_add_test(t, test_accept_inetd);
+        tcase_add_test(t, test_accept_instance_specifier);
+        tcase_add_test(t, test_accept_max_connections);
+        tcase_add_test(t, test_accept_per_source);
+        suite_add_tcase(s, t);
+        return s;
+}
