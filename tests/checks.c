@@ -24,6 +24,21 @@ char *format(const char *fmt, ...)
         return s;
 }
 
+char *replace_all(char *text, const char *from, const char *to)
+{
+        size_t skip = 0;
+        char *at;
+
+        while ((at = strstr(text + skip, from))) {
+                char *next = format("%.*s%s%s", (int) (at - text), text, to, at + strlen(from));
+
+                skip = (size_t) (at - text) + strlen(to);
+                free(text);
+                text = next;
+        }
+        return text;
+}
+
 char *path_in(const struct harness *h, const char *name)
 {
         char *p = NULL;

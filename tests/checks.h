@@ -15,6 +15,8 @@
 
 /* vasprintf() that cannot fail. */
 char *format(const char *fmt, ...) _printf_(1, 2);
+/* text with every from replaced by to (freed: text). */
+char *replace_all(char *text, const char *from, const char *to);
 /* "DIR/name" in the test's directory. */
 char *path_in(const struct harness *h, const char *name);
 /* The absolute path of a built test program. */

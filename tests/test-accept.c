@@ -23,18 +23,10 @@ static char *start_accept(struct harness *h, const char *socket_lines, const cha
 {
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
         _cleanup_free_ char *listen = format("ListenStream=127.0.0.1:%u\n", port), *socket = NULL,
-                            *service = strdup(service_lines), *exec = program("listen-service"),
+                            *service = format("%s", service_lines), *exec = program("listen-service"),
                             *fd_report = program("fd-report");
-        char *at;
 
-        ck_assert_ptr_nonnull(service);
-        while ((at = strstr(service, "EXEC")) || (at = strstr(service, "FDREPORT"))) {
-                bool is_exec = strncmp(at, "EXEC", 4) == 0;
-                char *next = format("%.*s%s%s", (int) (at - service), service, is_exec ? exec : fd_report,
-                                    at + (is_exec ? 4 : 8));
-                free(service);
-                service = next;
-        }
+        service = replace_all(replace_all(service, "EXEC", exec), "FDREPORT", fd_report);
         socket = format("[Socket]\nAccept=yes\n%s%s", strstr(socket_lines, "Listen") ? "" : listen, socket_lines);
         char *text = format("[Service]\n%s", service);
         const struct harness_unit units[] = { { "acc.socket", socket }, { "acc@.service", text } };

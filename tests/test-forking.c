@@ -30,23 +30,12 @@ static void start_forking(struct forking *f, const char *service_lines)
 {
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
         _cleanup_free_ char *exec = program("listen-service"), *socket = NULL, *service = NULL,
-                            *lines = strdup(service_lines);
-        char *at;
+                            *lines = format("%s", service_lines);
 
         init(&f->h);
         f->pid_file = path_in(&f->h, "daemon.pid");
         f->address = format("127.0.0.1:%u", port);
-        ck_assert_ptr_nonnull(lines);
-        while ((at = strstr(lines, "PIDFILE"))) { /* replace every PIDFILE, then EXEC */
-                char *next = format("%.*s%s%s", (int) (at - lines), lines, f->pid_file, at + strlen("PIDFILE"));
-                free(lines);
-                lines = next;
-        }
-        while ((at = strstr(lines, "EXEC"))) {
-                char *next = format("%.*s%s%s", (int) (at - lines), lines, exec, at + strlen("EXEC"));
-                free(lines);
-                lines = next;
-        }
+        lines = replace_all(replace_all(lines, "PIDFILE", f->pid_file), "EXEC", exec);
         socket = format("[Socket]\nListenStream=%s\n", f->address);
         service = format("[Service]\nType=forking\n%s", lines);
         const struct harness_unit units[] = { { "daemon.socket", socket }, { "daemon.service", service } };
