@@ -194,10 +194,12 @@ static void accept_connections(struct socket_unit *s, int listen_fd)
                 c->source = source;
                 c->accepted_usec = now;
                 peer_remote(&c->peer, c->peer_len, c->remote_addr, &c->remote_port);
-                if (manager_start_instance(s->manager, s, c) >= 0) {
-                        s->n_accepted++;
-                        s->n_connections++;
-                }
+                /* counted before the start: an instance that fails at once is down, and uncounted,
+                 * before manager_start_instance() returns */
+                s->n_connections++;
+                if (manager_start_instance(s->manager, s, c) < 0)
+                        s->n_connections--; /* no instance was made */
+                s->n_accepted++;
         }
 }
 
