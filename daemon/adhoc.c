@@ -67,10 +67,10 @@ int adhoc_options_check(const struct adhoc_options *o)
                 fprintf(stderr, "sockactd: more than %d -l addresses\n", ADHOC_LISTEN_MAX);
                 return -EINVAL;
         }
-        if (o->inetd && n != 1) {
+        if (o->inetd && !o->accept && n != 1) {
                 fprintf(stderr,
-                        "sockactd: --inetd passes one socket on stdin and stdout: give exactly one -l, "
-                        "not %zu\n",
+                        "sockactd: --inetd passes one socket on stdin and stdout: give exactly one -l "
+                        "(or -a), not %zu\n",
                         n);
                 return -EINVAL;
         }
@@ -84,13 +84,6 @@ int adhoc_options_check(const struct adhoc_options *o)
                         fprintf(stderr, "sockactd: --fdname: a name may not be empty\n");
                         return -EINVAL;
                 }
-        /* To come: adhoc_build() then gives each socket unit Accept=yes and a template service of its
-         * own name. Until then, Accept=yes is served from unit files only. */
-        if (o->accept) {
-                fprintf(stderr, "sockactd: -a/--accept is not supported yet in ad-hoc mode: write an "
-                                "Accept=yes socket unit and its template service instead\n");
-                return -EINVAL;
-        }
         return 0;
 }
 
@@ -204,6 +197,7 @@ static void writer_done(struct writer *w)
 {
         strbuf_done(&w->text);
         strv_free(w->origins);
+        *w = (struct writer){ 0 };
 }
 
 /* "%" written as "%%": every directive written here expands specifiers. */
@@ -284,6 +278,8 @@ static const char *fd_name(const struct adhoc_options *o, size_t i)
         return i < n ? o->fd_names[i] : ADHOC_FD_NAME_UNKNOWN;
 }
 
+/* With -a, Accept=yes instead of Service= (which systemd refuses with it: each socket's service is
+ * its template), and a line per connection, as systemd-socket-activate logs each one. */
 static int write_socket(const struct adhoc_options *o, size_t i, const char *service, struct writer *w,
                         struct diag *diag)
 {
@@ -304,8 +300,12 @@ static int write_socket(const struct adhoc_options *o, size_t i, const char *ser
                 r = writer_line(w, listen_origin, listen_type_to_string(o->type), address);
         if (r >= 0)
                 r = writer_line(w, name_origin, "FileDescriptorName", name);
-        if (r >= 0)
+        if (r >= 0 && !o->accept)
                 r = writer_line(w, listen_origin, "Service", service);
+        if (r >= 0 && o->accept)
+                r = writer_line(w, "-a", "Accept", "yes");
+        if (r >= 0 && o->accept)
+                r = writer_line(w, "-a", "LogConnections", "yes");
         return r;
 }
 
@@ -407,6 +407,18 @@ static size_t decimal_digits(size_t n)
         return digits;
 }
 
+/* Takes w's text as the next unit, named name, when r says it was written; a bad value (-EINVAL) is
+ * kept in *result, so that every unit is still written and every bad value reported in one run. */
+static int add_unit(struct adhoc_units *units, const char *name, int r, struct writer *w, int *result)
+{
+        if (r >= 0)
+                r = unit_take(&units->units[units->n++], name, w);
+        writer_done(w);
+        if (r == -EINVAL)
+                *result = r;
+        return r == -EINVAL ? 0 : r;
+}
+
 int adhoc_build(const struct adhoc_options *o, const struct adhoc_context *c, struct adhoc_units *ret,
                 struct diag *diag)
 {
@@ -415,35 +427,36 @@ int adhoc_build(const struct adhoc_options *o, const struct adhoc_context *c, st
         size_t n = strv_length(o->listen);
         int width = (int) decimal_digits(n), result = 0, r;
 
-        if (o->accept || !o->command || !o->command[0])
-                return -EOPNOTSUPP; /* see adhoc_options_check() */
+        if (!o->command || !o->command[0])
+                return -EINVAL;
         r = command_prefix(o->command[0], &prefix);
         if (r < 0)
                 return r;
         if (strdup_printf(&service, "%s.service", prefix) < 0)
                 return -ENOMEM;
-        units.units = calloc(n + 1, sizeof(struct adhoc_unit));
+        units.units = calloc(o->accept ? 2 * n : n + 1, sizeof(struct adhoc_unit));
         if (!units.units)
                 return -ENOMEM;
 
-        /* Each unit is written whole, so that every bad value is reported in one run. */
-        for (size_t i = 0; i <= n; i++) {
-                _cleanup_free_ char *name = NULL;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *name = NULL, *template = NULL;
                 struct writer w = { 0 };
 
-                if (i < n)
-                        r = strdup_printf(&name, "%s-%0*zu.socket", prefix, width, i + 1);
-                else
-                        r = 0;
-                if (r >= 0)
-                        r = i < n ? write_socket(o, i, service, &w, diag) : write_service(o, c, &w, diag);
-                if (r >= 0)
-                        r = unit_take(&units.units[units.n++], i < n ? name : service, &w);
-                writer_done(&w);
-                if (r == -ENOMEM)
-                        return r;
+                if (strdup_printf(&name, "%s-%0*zu.socket", prefix, width, i + 1) < 0 ||
+                    (o->accept && strdup_printf(&template, "%s-%0*zu@.service", prefix, width, i + 1) < 0))
+                        return -ENOMEM;
+                r = add_unit(&units, name, write_socket(o, i, service, &w, diag), &w, &result);
+                if (r >= 0 && o->accept)
+                        r = add_unit(&units, template, write_service(o, c, &w, diag), &w, &result);
                 if (r < 0)
-                        result = r;
+                        return r;
+        }
+        if (!o->accept) {
+                struct writer w = { 0 };
+
+                r = add_unit(&units, service, write_service(o, c, &w, diag), &w, &result);
+                if (r < 0)
+                        return r;
         }
         if (result < 0)
                 return result;

@@ -1,5 +1,6 @@
 /* The ad-hoc mode of sockactd: systemd-socket-activate's command line ("-l ADDRESS… COMMAND
- * [ARGUMENTS…]") becomes unit-file text, one service and one socket unit per -l, which the loader
+ * [ARGUMENTS…]") becomes unit-file text, one service and one socket unit per -l (with -a, a template
+ * service per socket unit), which the loader
  * reads and checks exactly as it reads files; the daemon then runs those units in a private
  * runtime directory that is removed at exit. A unit is never put together field by field here:
  * everything goes through the text, so that what runs is what --dump would show. */
@@ -23,7 +24,7 @@ struct adhoc_options {
         char **listen;         /* -l: the addresses, in order */
         enum listen_type type; /* LISTEN_STREAM, -d LISTEN_DATAGRAM or --seqpacket LISTEN_SEQPACKET */
         bool type_set;         /* -d or --seqpacket was given */
-        bool accept;           /* -a: refused until the daemon serves Accept=yes */
+        bool accept;           /* -a: Accept=yes, an instance of COMMAND per connection */
         bool inetd;            /* --inetd */
         char **environment;    /* -E: NAME=value, in order; "-E NAME" already resolved */
         char **fd_names;       /* --fdname: every name of every --fdname, in order */
@@ -71,8 +72,8 @@ struct adhoc_units {
  * it can be used) and NAME-N.socket for the Nth -l (N zero-padded, so that name order is -l order
  * and the fds come in that order). A value that cannot be written on one unit-file line (a control
  * character, white space at either end, a trailing backslash) goes to diag as "OPTION: reason".
- * Returns 0, -EINVAL, -ENOMEM, or -EOPNOTSUPP for -a: with Accept=yes served, each socket unit gets
- * Accept=yes instead of Service=, and a template service NAME-N@.service of its own. */
+ * With -a, each socket unit has Accept=yes instead of Service=, and a template service NAME-N@.service
+ * of its own. Returns 0, -EINVAL or -ENOMEM. */
 int adhoc_build(const struct adhoc_options *o, const struct adhoc_context *c, struct adhoc_units *ret,
                 struct diag *diag);
 void adhoc_units_clear(struct adhoc_units *u);

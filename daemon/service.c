@@ -838,7 +838,10 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
         s->result = SERVICE_SUCCESS;
         s->stop_requested = false;
         s->timer = sd_event_source_disable_unref(s->timer);
-        log_unit_info(s->unit->name, "Starting");
+        if (s->connection) /* one per connection: LogConnections= is the way to see them */
+                log_unit_debug(s->unit->name, "Starting");
+        else
+                log_unit_info(s->unit->name, "Starting");
         begin_control(s, SERVICE_START_PRE, &c->exec_start_pre, c->timeout_start);
         return 0;
 }

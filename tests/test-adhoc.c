@@ -121,6 +121,48 @@ START_TEST(test_unit_kinds)
 }
 END_TEST
 
+/* -a: each socket unit accepts, with a template service of its own name (systemd refuses Service= with
+ * Accept=yes), and logs each connection; with --inetd, every template has the connection on stdin. */
+START_TEST(test_unit_texts_accept)
+{
+        char *command[] = { (char *) "prog", NULL };
+        char *listen[] = { (char *) "127.0.0.1:8080", (char *) "/run/prog.sock", NULL };
+        struct adhoc_options o = { .type = LISTEN_STREAM, .accept = true, .inetd = true, .command = command };
+        struct adhoc_units units = { 0 };
+        struct unit_set set;
+        const struct unit *socket, *template;
+
+        ck_assert_int_eq(strv_copy(listen, &o.listen), 0);
+        set = build_and_load(&o, &units);
+
+        ck_assert_uint_eq(units.n, 4);
+        ck_assert_str_eq(find_unit(&units, "prog-2.socket")->text, "[Socket]\n"
+                                                                   "ListenStream=/run/prog.sock\n"
+                                                                   "FileDescriptorName=unknown\n"
+                                                                   "Accept=yes\n"
+                                                                   "LogConnections=yes\n");
+        ck_assert_str_eq(find_unit(&units, "prog-1@.service")->text,
+                         "[Service]\n"
+                         "ExecStart=@:/usr/bin/prog prog\n"
+                         "WorkingDirectory=/srv\n"
+                         "UMask=0027\n"
+                         "PassEnvironment=TERM PATH USER HOME\n"
+                         "StandardInput=socket\n"
+                         "StandardError=journal\n");
+        ck_assert_str_eq(find_unit(&units, "prog-2@.service")->text, find_unit(&units, "prog-1@.service")->text);
+        ck_assert_uint_eq(set.n, 4);
+        socket = unit_set_find(&set, "prog-1.socket");
+        ck_assert_ptr_nonnull(socket);
+        ck_assert(socket->socket.accept);
+        template = unit_set_find(&set, "prog-2@.service");
+        ck_assert_ptr_nonnull(template);
+        ck_assert_int_eq(template->service.std_input, STD_INPUT_SOCKET);
+        unit_set_clear(&set);
+        adhoc_units_clear(&units);
+        adhoc_options_clear(&o);
+}
+END_TEST
+
 /* Every argument and every -E value comes back from the loader exactly: quotes, backslashes, "%",
  * "$", ";", empty words, control characters, UTF-8. */
 START_TEST(test_words_come_back_unchanged)
@@ -610,6 +652,68 @@ START_TEST(test_started_on_demand_and_again)
 }
 END_TEST
 
+/* -a: an instance per connection on either socket, the connection at fd 3 with the peer in
+ * REMOTE_ADDR and REMOTE_PORT, and a log line for each, as systemd-socket-activate logs them. */
+START_TEST(test_accept)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+
+        init(&h);
+        _cleanup_free_ char *service = program("listen-service"), *tcp = format("127.0.0.1:%u", port),
+                            *unix_path = path_in(&h, "accept.sock"), *first = NULL, *second = NULL,
+                            *local = NULL, *on_unix = NULL;
+        _cleanup_strv_free_ char **args = arguments("-a", "-l", tcp, "-l", unix_path, service, NULL);
+        size_t offset = 0;
+
+        start_adhoc(&h, args, NULL, 2);
+        first = request(&h, tcp, SOCK_STREAM);
+        assert_activation(&h, first, 1, "unknown");
+        local = line_starting(first, "fd 3 name=unknown type=stream listening=0 family=inet local=");
+        ck_assert_msg(local && endswith(local, tcp), "fd 3 is not the connection:\n%s", first);
+        assert_line(first, "env REMOTE_ADDR=127.0.0.1");
+        ck_assert_uint_eq(count_lines(first, "env REMOTE_PORT="), 1);
+        wait_log(&h, &offset, "Connection from 127.0.0.1:");
+
+        second = request(&h, tcp, SOCK_STREAM);
+        assert_activation(&h, second, 1, "unknown");
+        ck_assert_int_ne(number_after(second, "pid="), number_after(first, "pid="));
+        assert_line(second, "request=1");
+
+        on_unix = request(&h, unix_path, SOCK_STREAM);
+        assert_activation(&h, on_unix, 1, "unknown");
+        ck_assert_msg(!line_starting(on_unix, "env REMOTE_"), "REMOTE_* for an unnamed client socket:\n%s",
+                      on_unix);
+        stop(&h);
+}
+END_TEST
+
+/* -a --inetd: the connection on stdin and stdout, whichever of several sockets it came to. */
+START_TEST(test_accept_inetd)
+{
+        struct harness h;
+        uint16_t ports[] = { free_port(AF_INET, SOCK_STREAM), free_port(AF_INET, SOCK_STREAM) };
+        _cleanup_free_ char *first = format("127.0.0.1:%u", ports[0]), *second = format("127.0.0.1:%u", ports[1]);
+        _cleanup_strv_free_ char **args = arguments(
+                "--inetd", "-a", "-l", first, "-l", second, "sh", "-c",
+                "read -r line; echo \"$line from $REMOTE_ADDR ${LISTEN_FDS:-without LISTEN_FDS}\"", NULL),
+                                 **env = arguments("PATH=/usr/bin:/bin", NULL);
+
+        init(&h);
+        start_adhoc(&h, args, env, 2);
+        for (size_t i = 0; i < ELEMENTSOF(ports); i++) {
+                _cleanup_free_ char *address = format("127.0.0.1:%u", ports[i]), *answer = NULL;
+                _cleanup_close_ int fd = -1;
+
+                ck_assert_int_eq(harness_connect(&h, address, SOCK_STREAM, T, &fd), 0);
+                ck_assert_int_eq(write(fd, "ping\n", 5), 5);
+                ck_assert_int_eq(harness_read_report(&h, fd, T, &answer), 0);
+                ck_assert_str_eq(answer, "ping from 127.0.0.1 without LISTEN_FDS\n");
+        }
+        stop(&h);
+}
+END_TEST
+
 /* Usage errors: exit 2 and one line on stderr. A COMMAND that is not found: exit 1. */
 START_TEST(test_usage_errors)
 {
@@ -621,13 +725,14 @@ START_TEST(test_usage_errors)
                 { { "-l", "127.0.0.1:1" },
                   2,
                   "sockactd: -l/--listen needs a COMMAND to run after the options\n" },
-                { { "-a", "-l", "127.0.0.1:1", "true" },
+                { { "-a", "-d", "-l", "127.0.0.1:1", "true" },
                   2,
-                  "sockactd: -a/--accept is not supported yet in ad-hoc mode: write an Accept=yes socket "
-                  "unit and its template service instead\n" },
+                  "sockactd: datagram sockets do not accept connections: -d/--datagram and -a/--accept may "
+                  "not be combined\n" },
                 { { "--inetd", "-l", "127.0.0.1:1", "-l", "127.0.0.1:2", "true" },
                   2,
-                  "sockactd: --inetd passes one socket on stdin and stdout: give exactly one -l, not 2\n" },
+                  "sockactd: --inetd passes one socket on stdin and stdout: give exactly one -l (or -a), "
+                  "not 2\n" },
                 { { "true" },
                   2,
                   "sockactd: unexpected argument \"true\" (a COMMAND to run needs -l ADDRESS)\n" },
@@ -766,6 +871,7 @@ Suite *adhoc_suite(void)
 
         tcase_add_test(units, test_unit_texts);
         tcase_add_test(units, test_unit_kinds);
+        tcase_add_test(units, test_unit_texts_accept);
         tcase_add_test(units, test_words_come_back_unchanged);
         tcase_add_test(units, test_many_listeners_in_order);
         tcase_add_test(units, test_fd_names);
@@ -785,6 +891,8 @@ Suite *adhoc_suite(void)
         tcase_add_test(daemon, test_inetd);
         tcase_add_test(daemon, test_arguments_unchanged);
         tcase_add_test(daemon, test_started_on_demand_and_again);
+        tcase_add_test(daemon, test_accept);
+        tcase_add_test(daemon, test_accept_inetd);
         tcase_add_test(daemon, test_usage_errors);
         tcase_add_test(daemon, test_private_runtime_dir);
         tcase_add_test(daemon, test_given_runtime_dir);
