@@ -621,7 +621,12 @@ static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
 
 static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
-        (void) source, (void) fd, (void) revents;
+        char events[256];
+
+        (void) source, (void) revents;
+        /* Reading cgroup.events takes note of the change: until then, epoll reports it on every turn
+         * of the loop. */
+        (void) !pread(fd, events, sizeof(events), 0);
         check_stopped(userdata);
         check_running(userdata);
         return 0;

@@ -2,6 +2,7 @@
  * when what it waits for does not come. Shared by the integration suites. */
 #include "tests.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -256,4 +257,52 @@ void wait_log(struct harness *h, size_t *offset, const char *needle)
 
         ck_assert_msg(harness_wait_log(h, needle, offset ? offset : &from_start, T) == 0,
                       "no \"%s\" within %d ms in:\n%s", needle, T, harness_log_tail(h));
+}
+
+size_t occurrences(const char *text, const char *needle)
+{
+        size_t n = 0;
+
+        for (const char *p = text; p && (p = strstr(p, needle)); p++)
+                n++;
+        return n;
+}
+
+size_t count_fds(pid_t pid)
+{
+        _cleanup_free_ char *dir = format("/proc/%d/fd", (int) pid);
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t n = 0;
+
+        ck_assert_msg(d, "cannot read %s", dir);
+        while ((de = readdir(d)))
+                n += de->d_name[0] != '.';
+        closedir(d);
+        return n;
+}
+
+long long cpu_ticks(pid_t pid)
+{
+        _cleanup_free_ char *path = format("/proc/%d/stat", (int) pid), *stat = NULL;
+        unsigned long long utime = 0, stime = 0;
+        const char *p;
+
+        ck_assert_int_eq(harness_read_file(path, 4096, &stat), 0);
+        p = strrchr(stat, ')'); /* after the command name, which may hold anything */
+        ck_assert_ptr_nonnull(p);
+        /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime */
+        ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime),
+                         2);
+        return (long long) (utime + stime);
+}
+
+void assert_idle(struct harness *h, int timeout_ms, long long max_ticks)
+{
+        long long ticks = cpu_ticks(h->pid);
+
+        ck_assert_int_eq(harness_pump(h, timeout_ms), 0);
+        ticks = cpu_ticks(h->pid) - ticks;
+        ck_assert_msg(ticks <= max_ticks, "sockactd used %lld clock ticks of CPU in %d ms of waiting:\n%s", ticks,
+                      timeout_ms, harness_log_tail(h));
 }

@@ -58,3 +58,12 @@ bool wait_gone(pid_t pid, int timeout_ms);
 /* One socket unit NAME.socket with the [Socket] body given, and NAME.service running listen-service
  * with arguments. */
 void one_service(struct harness *h, const char *name, const char *socket_body, const char *arguments);
+
+/* How many times needle occurs in text. */
+size_t occurrences(const char *text, const char *needle);
+/* The open fds of pid. */
+size_t count_fds(pid_t pid);
+/* User and system CPU time of pid, in clock ticks. */
+long long cpu_ticks(pid_t pid);
+/* sockactd's CPU time over timeout_ms of pumping its log: at most max_ticks (it waits, it does not spin). */
+void assert_idle(struct harness *h, int timeout_ms, long long max_ticks);

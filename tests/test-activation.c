@@ -302,6 +302,7 @@ START_TEST(test_starts_on_first_connection)
         pid = number_after(first, "pid=");
         ck_assert_int_eq(number_after(second, "pid="), pid);
         assert_line(second, "request=2");
+        assert_idle(&h, 500, 10); /* while its service runs, in its cgroup when there is one */
 
         stop(&h);
         ck_assert_msg(wait_gone((pid_t) pid, T), "the service %ld outlived sockactd", pid);
