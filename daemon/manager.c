@@ -1,6 +1,7 @@
 /* The daemon's run-time state; see manager.h. Socket units and services are arrays in the
  * order of the unit set (sorted by name); each service knows the sockets that feed it. */
 #include <errno.h>
+#include <fcntl.h>
 
 #include "log.h"
 #include "manager.h"
@@ -119,6 +120,25 @@ unsigned manager_connections_from(const struct manager *m, const struct socket_u
         return n;
 }
 
+static void release_fd_reserve(struct manager *m)
+{
+        for (size_t i = 0; i < MANAGER_FD_RESERVE; i++)
+                m->fd_reserve[i] = safe_close(m->fd_reserve[i]);
+}
+
+bool manager_fd_reserve_fill(struct manager *m)
+{
+        for (size_t i = 0; i < MANAGER_FD_RESERVE; i++) {
+                if (m->fd_reserve[i] >= 0)
+                        continue;
+                m->fd_reserve[i] = m->fd_reserve_source >= 0 ? fcntl(m->fd_reserve_source, F_DUPFD_CLOEXEC, 0)
+                                                             : open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (m->fd_reserve[i] < 0)
+                        return false;
+        }
+        return true;
+}
+
 int manager_start_instance(struct manager *m, struct socket_unit *so, struct service_connection *c)
 {
         struct unit *own = NULL;
@@ -159,6 +179,7 @@ int manager_start_instance(struct manager *m, struct socket_unit *so, struct ser
                 m->instances->prev_instance = s;
         m->instances = s;
         m->n_instances++;
+        release_fd_reserve(m);
         r = service_unit_start(s, &unused);
         if (r < 0 || service_unit_is_down(s))
                 (void) sd_event_source_set_enabled(m->collect, SD_EVENT_ONESHOT);
@@ -379,6 +400,9 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         *units = (struct unit_set){ 0 };
         m->roots = *roots;
         m->notify.fd = -1;
+        for (size_t i = 0; i < MANAGER_FD_RESERVE; i++)
+                m->fd_reserve[i] = -1;
+        m->fd_reserve_source = open("/dev/null", O_RDONLY | O_CLOEXEC);
         open_cgroups(m);
         r = create_units(m);
         if (r < 0)
@@ -429,6 +453,8 @@ void manager_free(struct manager *m)
         for (size_t k = 0; k < m->n_sockets; k++)
                 socket_unit_done(&m->sockets[k]);
         cgroup_root_close(&m->cgroups);
+        release_fd_reserve(m);
+        m->fd_reserve_source = safe_close(m->fd_reserve_source);
         free(m->services);
         free(m->sockets);
         unit_set_clear(&m->units);

@@ -12,6 +12,11 @@
 #include "service.h"
 #include "socket-unit.h"
 
+/* The fds that starting an instance may open: its cgroup and the cgroup.events it watches, a stream
+ * to the journal, a timer, the pipe that reports a failed exec, its pidfd and the fdinfo read to
+ * watch it. (Keeping them costs each connection 8 dup() and 8 close(), about 3 µs.) */
+#define MANAGER_FD_RESERVE 8
+
 struct manager {
         sd_event *event;
         struct unit_set units;
@@ -28,6 +33,8 @@ struct manager {
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
         sd_event_source *reaper;    /* SIGCHLD, while sockactd is a subreaper (reaper.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */
+        int fd_reserve[MANAGER_FD_RESERVE]; /* see manager_fd_reserve_fill(); -1: given away */
+        int fd_reserve_source;              /* /dev/null, which the reserve's fds duplicate; or -1 */
         bool stopping;
 };
 
@@ -50,6 +57,13 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
 /* Accept=yes: starts an instance of socket unit s's template for connection c (taken, whatever
  * the outcome). Returns 0, or -errno when it could not be started (the connection is closed). */
 int manager_start_instance(struct manager *m, struct socket_unit *s, struct service_connection *c);
+
+/* Accept=yes takes a connection only while the reserve of MANAGER_FD_RESERVE spare fds is full, and
+ * manager_start_instance() gives those fds back to the kernel just before the start: starting the
+ * instance cannot then fail for want of fds, and a connection that could not be served waits in the
+ * backlog rather than being accepted and closed. Fills the reserve; returns false with errno set when
+ * there are not enough fds. */
+bool manager_fd_reserve_fill(struct manager *m);
 
 /* Accept=yes: the instances of socket unit s that serve a connection from source. */
 unsigned manager_connections_from(const struct manager *m, const struct socket_unit *s,

@@ -103,7 +103,8 @@ static int on_resume(sd_event_source *source, uint64_t usec, void *userdata)
         s->resume = sd_event_source_disable_unref(s->resume);
         if (s->manager->stopping || s->state != SOCKET_LISTENING)
                 return 0;
-        log_unit_info(s->unit->name, "Listening again");
+        if (!s->short_of_fds) /* that pause is logged once, when it begins, and when it ends */
+                log_unit_info(s->unit->name, "Listening again");
         if (!s->service || service_unit_is_down(s->service))
                 socket_unit_watch(s, true);
         return 0;
@@ -134,6 +135,18 @@ static void refuse(struct socket_unit *s, int fd, const char *limit)
         s->refused_logged_usec = now;
 }
 
+/* Out of fds (errno says why), or of kernel memory: the connections wait in the backlog while the
+ * socket pauses; logged once for each time it happens. */
+static void wait_for_fds(struct socket_unit *s)
+{
+        if (!s->short_of_fds)
+                log_unit_warning(s->unit->name, errno,
+                                 "Cannot accept (%m): trying again every %gs, the connections wait in the backlog",
+                                 (double) SOCKET_ACCEPT_BACKOFF_USEC / USEC_PER_SEC);
+        s->short_of_fds = true;
+        pause_until(s, now_usec() + SOCKET_ACCEPT_BACKOFF_USEC);
+}
+
 /* Accept=yes: takes what waits on the listener, up to SOCKET_ACCEPT_BATCH connections per wake-up
  * so that one busy socket cannot starve the others, and starts an instance for each. */
 static void accept_connections(struct socket_unit *s, int listen_fd)
@@ -145,21 +158,28 @@ static void accept_connections(struct socket_unit *s, int listen_fd)
                 socklen_t len = sizeof(peer);
                 uint64_t now, until;
                 const char *stage = NULL;
-                int fd = accept4(listen_fd, (struct sockaddr *) &peer, &len, SOCK_CLOEXEC);
+                int fd;
 
+                if (!manager_fd_reserve_fill(s->manager)) {
+                        wait_for_fds(s);
+                        return;
+                }
+                fd = accept4(listen_fd, (struct sockaddr *) &peer, &len, SOCK_CLOEXEC);
                 if (fd < 0) {
                         if (errno == EAGAIN || errno == EINTR)
                                 return;
                         if (errno == ECONNABORTED || errno == EPROTO || errno == EPERM)
                                 continue; /* that connection is gone; the next may be fine */
                         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                                log_unit_warning(s->unit->name, errno, "Cannot accept (%m), pausing for %gs",
-                                                 (double) SOCKET_ACCEPT_BACKOFF_USEC / USEC_PER_SEC);
-                                pause_until(s, now_usec() + SOCKET_ACCEPT_BACKOFF_USEC);
+                                wait_for_fds(s);
                                 return;
                         }
                         log_unit_error(s->unit->name, errno, "Cannot accept: %m");
                         return;
+                }
+                if (s->short_of_fds) {
+                        s->short_of_fds = false;
+                        log_unit_info(s->unit->name, "Accepting again");
                 }
                 if (!s->template || s->n_connections >= s->unit->socket.max_connections) {
                         refuse(s, fd, s->template ? "MaxConnections=" : "no template service");

@@ -58,6 +58,7 @@ struct socket_unit {
         uint64_t n_refused;              /* connections over MaxConnections=/MaxConnectionsPerSource= */
         uint64_t n_refused_logged;       /* n_refused when it was last logged */
         uint64_t refused_logged_usec;    /* when it was last logged, CLOCK_MONOTONIC */
+        bool short_of_fds;               /* accept() failed for want of fds, and has not succeeded since */
 };
 
 const char *socket_state_to_string(enum socket_state s);

@@ -19,6 +19,14 @@ static inline void freep(void *p)
         free(*(void **) p);
 }
 
+/* Closes fd when it is one; returns -1, for "fd = safe_close(fd)". */
+static inline int safe_close(int fd)
+{
+        if (fd >= 0)
+                close(fd);
+        return -1;
+}
+
 static inline void closep(int *fd)
 {
         if (*fd >= 0)

@@ -9,10 +9,12 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "checks.h"
+#include "daemon/manager.h"
 #include "harness.h"
 #include "util.h"
 
@@ -71,6 +73,14 @@ static char *first_line(int fd)
         }
         buf[n] = '\0';
         return format("%s", buf);
+}
+
+/* Whether fd has something to read (data or EOF) within timeout_ms. */
+static bool readable_within(int fd, int timeout_ms)
+{
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+
+        return poll(&p, 1, timeout_ms) == 1;
 }
 
 /* fd 3: one connected socket named "connection", LISTEN_PID the instance's own, $REMOTE_ADDR and
@@ -184,6 +194,57 @@ START_TEST(test_accept_per_source)
 }
 END_TEST
 
+/* Out of fds: with RLIMIT_NOFILE enough for sockactd's reserve and two or three instances (each holds
+ * its connection, cgroup, cgroup.events and pidfd), the connections that do not fit wait in the backlog; sockactd says so once, spends no CPU on retrying while it waits, and
+ * serves every waiting connection once instances end and give their fds back. */
+START_TEST(test_accept_out_of_fds)
+{
+        enum { CONNECTIONS = 8 };
+        struct harness h;
+        _cleanup_free_ char *address =
+                start_accept(&h, "", "ExecStart=/bin/sh -c 'echo hello; read line'\nStandardInput=socket\n");
+        size_t held = count_fds(h.pid), served = 0, limit = held + MANAGER_FD_RESERVE + 10;
+        struct rlimit tight, roomy;
+        int fds[CONNECTIONS];
+        bool answered[CONNECTIONS] = { false };
+
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, NULL, &roomy), 0);
+        tight = (struct rlimit){ limit, roomy.rlim_max }; /* the soft limit: raising a hard one needs a capability */
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, &tight, NULL), 0);
+        for (size_t i = 0; i < CONNECTIONS; i++)
+                fds[i] = connect_from("127.0.0.1", address);
+        wait_log(&h, NULL, "acc.socket: Cannot accept (Too many open files): trying again every 0.1s");
+        for (size_t i = 0; i < CONNECTIONS; i++)
+                if (readable_within(fds[i], 100)) {
+                        _cleanup_free_ char *line = first_line(fds[i]);
+
+                        ck_assert_msg(streq(line, "hello"), "a connection was closed:\n%s", /* not served */
+                                      harness_log_tail(&h));
+                        answered[i] = true;
+                        served++;
+                }
+        ck_assert_msg(served > 0 && served < CONNECTIONS, "%zu of %d connections served with %zu fds:\n%s",
+                      served, CONNECTIONS, limit, harness_log_tail(&h));
+
+        assert_idle(&h, 1000, 20); /* a few retries, not a spinning CPU (100 ticks a second) */
+        ck_assert_msg(occurrences(h.log, "acc.socket: Cannot accept") == 1, "logged more than once:\n%s",
+                      harness_log_tail(&h));
+
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, &roomy, NULL), 0);
+        for (size_t i = 0; i < CONNECTIONS; i++)
+                if (!answered[i]) {
+                        _cleanup_free_ char *line = first_line(fds[i]);
+
+                        ck_assert_msg(streq(line, "hello"), "a waiting connection was closed:\n%s",
+                                      harness_log_tail(&h));
+                }
+        wait_log(&h, NULL, "acc.socket: Accepting again");
+        for (size_t i = 0; i < CONNECTIONS; i++)
+                close(fds[i]);
+        stop(&h);
+}
+END_TEST
+
 Suite *accept_suite(void)
 {
         Suite *s = suite_create("accept");
@@ -196,6 +257,7 @@ Suite *accept_suite(void)
         tcase_add_test(t, test_accept_instance_specifier);
         tcase_add_test(t, test_accept_max_connections);
         tcase_add_test(t, test_accept_per_source);
+        tcase_add_test(t, test_accept_out_of_fds);
         suite_add_tcase(s, t);
         return s;
 }
