@@ -82,18 +82,17 @@ static void run_next(struct commands *c)
 
         while (c->next < c->list->n) {
                 const struct exec_command *command = &c->list->commands[c->next++];
-                int pidfd = -1, r;
+                int r;
 
-                r = exec_command_start(c->unit, command, &p, c->roots, &c->pid, &pidfd);
+                r = exec_command_start(c->unit, command, &p, c->roots, &c->pid);
                 if (r == -ENOENT && (command->flags & EXEC_IGNORE_FAILURE))
                         continue;
                 if (r < 0) {
                         finish(c, false); /* logged */
                         return;
                 }
-                r = sd_event_add_child_pidfd(c->event, &c->child, pidfd, WEXITED, on_child, c);
+                r = sd_event_add_child(c->event, &c->child, c->pid, WEXITED, on_child, c);
                 if (r < 0) {
-                        close(pidfd);
                         (void) kill(-c->pid, SIGKILL);
                         (void) waitpid(c->pid, NULL, 0);
                         log_unit_error(c->unit->name, r, "Cannot watch command %d: %m", (int) c->pid);
@@ -101,7 +100,6 @@ static void run_next(struct commands *c)
                         finish(c, false);
                         return;
                 }
-                sd_event_source_set_child_pidfd_own(c->child, true);
                 sd_event_source_set_child_process_own(c->child, true);
                 arm_timer(c);
                 return;

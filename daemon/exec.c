@@ -350,7 +350,7 @@ static int log_spawn_error(const struct unit *u, const struct exec_command *c, c
 }
 
 int exec_command_start(const struct unit *u, const struct exec_command *c, const struct exec_params *p,
-                       const struct exec_roots *roots, pid_t *ret_pid, int *ret_pidfd)
+                       const struct exec_roots *roots, pid_t *ret_pid)
 {
         const struct service_config *s = &u->service;
         _cleanup_free_ char *path = NULL, *runtime = NULL, *state = NULL, *working_directory = NULL;
@@ -428,7 +428,7 @@ int exec_command_start(const struct unit *u, const struct exec_command *c, const
                 .working_directory_missing_ok = s->working_directory_missing_ok,
                 .no_new_privileges = s->no_new_privileges,
         };
-        r = spawn_command(&req, ret_pid, ret_pidfd, &e);
+        r = spawn_command(&req, ret_pid, &e);
         close_stdio(&io);
         if (r < 0)
                 return log_spawn_error(u, c, &e, &cred);

@@ -25,8 +25,8 @@ struct exec_roots {
         char *const *manager_env; /* sockactd's own environment, for PassEnvironment= */
 };
 
-/* Starts command c of unit u. Returns 0 with its pid and pidfd, or -errno after logging why.
+/* Starts command c of unit u. Returns 0 with its pid, or -errno after logging why.
  * A missing executable of a command with the "-" prefix returns -ENOENT without logging an
  * error: the caller counts that as success. */
 int exec_command_start(const struct unit *u, const struct exec_command *c, const struct exec_params *p,
-                       const struct exec_roots *roots, pid_t *ret_pid, int *ret_pidfd);
+                       const struct exec_roots *roots, pid_t *ret_pid);

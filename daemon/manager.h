@@ -12,9 +12,9 @@
 #include "service.h"
 #include "socket-unit.h"
 
-/* The fds that starting an instance may open: its cgroup and the cgroup.events it watches, a stream
- * to the journal, a timer, the pipe that reports a failed exec, its pidfd and the fdinfo read to
- * watch it. (Keeping them costs each connection 8 dup() and 8 close(), about 3 µs.) */
+/* The fds that starting an instance may open: /dev/null and a stream to the journal for its stdio, a
+ * timer, the pipe that reports a failed exec and the pidfd that watches it, with room to spare.
+ * (Keeping them costs each connection 8 dup() and 8 close(), about 3 µs.) */
 #define MANAGER_FD_RESERVE 8
 
 struct manager {

@@ -131,6 +131,7 @@ static void set_state(struct service_unit *s, enum service_state state)
         log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
                        service_state_to_string(state));
         s->state = state;
+        s->group_polled = false;
         if (state == SERVICE_DEAD || state == SERVICE_FAILED)
                 manager_service_down(s->manager, s);
 }
@@ -235,7 +236,7 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
                                  .cgroup_fd = s->cgroup_fd,
                                  .extra_env = env };
         size_t n = 0;
-        int pidfd = -1, r;
+        int r;
 
         if (main && s->connection) {
                 /* Accept=yes: the connection at 3 (LISTEN_FDNAMES "connection" or FileDescriptorName=),
@@ -266,11 +267,11 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
                 }
         }
         control_environment(s, buf, env);
-        r = exec_command_start(s->unit, c, &p, &s->manager->roots, ret_pid, &pidfd);
+        r = exec_command_start(s->unit, c, &p, &s->manager->roots, ret_pid);
         if (r < 0)
                 return r;
         *(main ? &s->main_pgid : &s->control_pgid) = *ret_pid; /* setsid(): its own group */
-        return watch_child(s, *ret_pid, pidfd, ret_source);
+        return watch_child(s, *ret_pid, -1, ret_source);
 }
 
 /* Runs the next command of the current control list, or goes on to the next state. */
@@ -420,7 +421,8 @@ static void enter_forked(struct service_unit *s)
                 r = read_pid_file(s, &pid);
                 if (r == -ENOENT) {
                         if (!s->poll && sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
-                                                                   SERVICE_POLL_USEC, 0, on_poll, s) < 0)
+                                                                   SERVICE_POLL_USEC, SERVICE_POLL_ACCURACY_USEC,
+                                                                   on_poll, s) < 0)
                                 enter_stop(s, SERVICE_FAILURE_RESOURCES);
                         return; /* on_poll() comes back; TimeoutStartSec= runs */
                 }
@@ -599,11 +601,15 @@ static void check_stopped(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGKILL); /* mixed: what is left gets SIGKILL, as in systemd */
                 return;
         }
+        /* The first look again is on the next turn of the loop: a process that has just exited is
+         * still in its group, a zombie, until its exit has been dispatched. Then every SERVICE_POLL_USEC. */
         if (s->cgroup_fd < 0 && !s->poll &&
             sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
-                                       SERVICE_POLL_USEC, 0, on_poll, s) < 0)
+                                       s->group_polled ? SERVICE_POLL_USEC : 0, SERVICE_POLL_ACCURACY_USEC,
+                                       on_poll, s) < 0)
                 log_unit_warning(s->unit->name, 0,
                                  "Cannot watch the process groups, waiting for the timeout");
+        s->group_polled = true;
 }
 
 static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
@@ -797,12 +803,14 @@ static bool start_limit_hit(struct service_unit *s, uint64_t now, uint64_t *ret_
         return false;
 }
 
-/* The service's cgroup, made at its first start; without one, its process groups are tracked. */
+/* The service's cgroup, made at its first start; without one, its process groups are tracked. An
+ * Accept=yes instance has none: a cgroup made and removed per connection would cost sockactd more
+ * than everything else it does for the connection (sockact.socket(5), bench/README.md). */
 static void open_cgroup(struct service_unit *s)
 {
         int r;
 
-        if (s->cgroup_fd >= 0 || s->manager->cgroups.fd < 0 || !s->manager->cgroups.path)
+        if (s->cgroup_fd >= 0 || s->manager->cgroups.fd < 0 || !s->manager->cgroups.path || s->connection)
                 return;
         r = cgroup_open(&s->manager->cgroups, s->unit->name);
         if (r < 0) {

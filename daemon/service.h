@@ -52,7 +52,8 @@ enum service_result {
 #define SERVICE_START_HISTORY_MAX 1024 /* StartLimitBurst= above this counts as this */
 /* Without a cgroup: how often an emptying process group is checked; and how often a PIDFile= that
  * is not there yet is looked for again. */
-#define SERVICE_POLL_USEC (50 * USEC_PER_MSEC)
+#define SERVICE_POLL_USEC          (50 * USEC_PER_MSEC)
+#define SERVICE_POLL_ACCURACY_USEC USEC_PER_MSEC /* sd-event's default, 0, would mean 250 ms */
 
 /* Accept=yes: the connection an instance serves, and where it came from. */
 struct service_connection {
@@ -93,6 +94,7 @@ struct service_unit {
         int cgroup_fd;                  /* -1: none */
         sd_event_source *cgroup_source; /* cgroup.events: "populated" changed */
         pid_t main_pgid, control_pgid;  /* without a cgroup; 0 once the group is empty */
+        bool group_polled;     /* poll has been armed once in this state */
         sd_event_source *poll; /* checks again: whether the process groups emptied (without a cgroup),
                                 * or whether PIDFile= exists (Type=forking) */
         bool stop_requested;

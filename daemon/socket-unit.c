@@ -115,7 +115,8 @@ static void pause_until(struct socket_unit *s, uint64_t until)
 {
         socket_unit_watch(s, false);
         s->resume = sd_event_source_disable_unref(s->resume);
-        if (sd_event_add_time(s->manager->event, &s->resume, CLOCK_MONOTONIC, until, 0, on_resume, s) < 0)
+        if (sd_event_add_time(s->manager->event, &s->resume, CLOCK_MONOTONIC, until, SOCKET_RESUME_ACCURACY_USEC,
+                              on_resume, s) < 0)
                 log_unit_error(s->unit->name, 0, "Cannot arm the timer that resumes the socket");
 }
 

@@ -19,6 +19,7 @@
 
 #define SOCKET_ACCEPT_BATCH        64                     /* connections accepted per wake-up */
 #define SOCKET_ACCEPT_BACKOFF_USEC (100 * USEC_PER_MSEC) /* out of fds: accepting pauses this long */
+#define SOCKET_RESUME_ACCURACY_USEC (10 * USEC_PER_MSEC) /* a pause ends within this */
 #define SOCKET_REFUSED_LOG_USEC    USEC_PER_SEC           /* refused connections are logged this often */
 
 struct manager;

@@ -1,13 +1,23 @@
 /* Building a child process; see spawn.h. The parent prepares everything that allocates (the
- * fd table, the environment vector) before the fork; the child only makes system calls, in
- * DESIGN.md's order: signals, session, fds, limits, directories, credentials, exec.
- * The mechanism is fork(): sockactd has one thread, so the child may use what the parent
- * prepared; the benchmarks in bench/ compare it with the alternatives. */
+ * fd table, the environment vector) before the child exists; the child only makes system calls,
+ * in DESIGN.md's order: signals, session, fds, limits, directories, credentials, exec.
+ *
+ * The mechanism is clone(CLONE_VM | CLONE_VFORK), what posix_spawn() does inside: the child runs
+ * on a stack of its own in sockactd's memory, and sockactd waits until it has exec'd or exited.
+ * Nothing is copied, so a spawn costs sockactd the same whatever its size; fork() copies the page
+ * tables and then takes a page fault for every page either side writes. bench/README.md has the
+ * measurements (make bench: "spawn: fork+exec" against "spawn: vfork+exec"). posix_spawn() itself
+ * cannot do what a service needs before exec (setsid, credentials, limits, the cgroup).
+ * Sharing memory asks two things of the child: it writes nothing of sockactd's but its own
+ * locals and the error pipe, and no signal handler may run in it, so every signal stays blocked
+ * until the dispositions are reset. Builds with AddressSanitizer use fork(), whose instrumented
+ * code cannot run on a foreign stack; the child's code is the same. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
-#include <sys/pidfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -52,6 +62,7 @@ struct child {
         char **envp;
         char *listen_pid; /* "LISTEN_PID=" and room for the pid, inside envp, or NULL */
         int error_fd;
+        int unused_fd; /* the pipe's read end: closed in the child */
 };
 
 _Noreturn static void child_fail(const struct child *c, enum spawn_stage stage)
@@ -65,13 +76,11 @@ _Noreturn static void child_fail(const struct child *c, enum spawn_stage stage)
         _exit(127);
 }
 
+/* Default dispositions, then an empty mask: in that order, no handler of sockactd's can run here. */
 static int reset_signals(void)
 {
         sigset_t none;
 
-        sigemptyset(&none);
-        if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-                return -1;
         for (int sig = 1; sig < _NSIG; sig++) {
                 struct sigaction sa = { .sa_handler = SIG_DFL };
 
@@ -81,7 +90,8 @@ static int reset_signals(void)
                 if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
                         return -1;
         }
-        return 0;
+        sigemptyset(&none);
+        return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* Moves every source fd to its place. Sources below the target range are first lifted above it
@@ -166,6 +176,7 @@ _Noreturn static void child_run(struct child *c)
 {
         const struct spawn_request *r = c->r;
 
+        close(c->unused_fd);
         if (r->in_cgroup && join_cgroup(r->cgroup_fd) < 0)
                 child_fail(c, SPAWN_STAGE_CGROUP);
         if (reset_signals() < 0)
@@ -207,7 +218,60 @@ _Noreturn static void child_run(struct child *c)
         child_fail(c, SPAWN_STAGE_EXEC);
 }
 
-/* The fd table and the environment vector, allocated before the fork. */
+static int child_main(void *c)
+{
+        child_run(c);
+}
+
+#ifdef __SANITIZE_ADDRESS__
+static pid_t start_child(struct child *c)
+{
+        pid_t pid = fork();
+
+        if (pid == 0)
+                child_run(c);
+        return pid;
+}
+#else
+#define SPAWN_STACK_SIZE (256 * 1024)
+
+/* The child's stack, made once: one child at a time runs on it, while sockactd waits. */
+static void *child_stack_top(void)
+{
+        static char *stack;
+
+        if (!stack) {
+                void *p = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+                if (p == MAP_FAILED)
+                        return NULL;
+                stack = p;
+        }
+        return stack + SPAWN_STACK_SIZE;
+}
+
+/* Returns once the child has exec'd or exited: the child's pid, or -1 with errno set. */
+static pid_t start_child(struct child *c)
+{
+        void *stack = child_stack_top();
+        sigset_t all, old;
+        pid_t pid;
+        int saved;
+
+        if (!stack)
+                return -1;
+        sigfillset(&all);
+        sigprocmask(SIG_SETMASK, &all, &old);
+        pid = clone(child_main, stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+        saved = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        errno = saved;
+        return pid;
+}
+#endif
+
+/* The fd table and the environment vector, allocated before the child exists. */
 static int child_prepare(const struct spawn_request *r, char listen_pid[static 40], struct child *ret)
 {
         size_t n_env = strv_length(r->envp);
@@ -234,13 +298,12 @@ static int child_prepare(const struct spawn_request *r, char listen_pid[static 4
         return 0;
 }
 
-int spawn_command(const struct spawn_request *r, pid_t *ret_pid, int *ret_pidfd,
-                  struct spawn_error *ret_error)
+int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error)
 {
         char listen_pid[40];
         struct spawn_error e;
         struct child c;
-        int pipe_fds[2], pidfd;
+        int pipe_fds[2];
         ssize_t n;
         pid_t pid;
         int k;
@@ -256,18 +319,14 @@ int spawn_command(const struct spawn_request *r, pid_t *ret_pid, int *ret_pidfd,
         }
         c.error_fd = pipe_fds[1];
 
-        pid = fork();
+        c.unused_fd = pipe_fds[0];
+        pid = start_child(&c);
         if (pid < 0) {
                 k = -errno;
                 close(pipe_fds[0]);
                 close(pipe_fds[1]);
                 goto fail;
         }
-        if (pid == 0) {
-                close(pipe_fds[0]);
-                child_run(&c);
-        }
-
         close(pipe_fds[1]);
         do
                 n = read(pipe_fds[0], &e, sizeof(e));
@@ -281,11 +340,7 @@ int spawn_command(const struct spawn_request *r, pid_t *ret_pid, int *ret_pidfd,
                 return -e.error;
         }
 
-        /* The child has exec'd (or the pipe broke, in which case its exit will tell). The pid
-         * cannot be reused before it is reaped, so the pidfd names this very child. */
-        pidfd = pidfd_open(pid, 0);
-        *ret_pid = pid;
-        *ret_pidfd = pidfd >= 0 ? pidfd : -1;
+        *ret_pid = pid; /* it has exec'd (or the pipe broke, in which case its exit will tell) */
         return 0;
 
 fail:

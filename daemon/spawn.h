@@ -66,11 +66,11 @@ struct spawn_error {
         int error; /* errno */
 };
 
-/* Starts the command. Returns 0 with the child's pid and a pidfd for it (close-on-exec), or
+/* Starts the command. Returns 0 with the child's pid (which the caller watches, with sd-event's own
+ * pidfd for it: the pid cannot be reused before it is reaped), or
  * -errno with *ret_error saying where it failed; a child that failed before exec has been
  * reaped. */
-int spawn_command(const struct spawn_request *r, pid_t *ret_pid, int *ret_pidfd,
-                  struct spawn_error *ret_error);
+int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error);
 
 /* The absolute path of a command's executable: path itself when absolute, else the first
  * executable file of that name in ENVIRON_DEFAULT_PATH. Returns 0 or -ENOENT. */

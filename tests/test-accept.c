@@ -5,6 +5,8 @@
 #include "tests.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -194,8 +196,8 @@ START_TEST(test_accept_per_source)
 }
 END_TEST
 
-/* Out of fds: with RLIMIT_NOFILE enough for sockactd's reserve and two or three instances (each holds
- * its connection, cgroup, cgroup.events and pidfd), the connections that do not fit wait in the backlog; sockactd says so once, spends no CPU on retrying while it waits, and
+/* Out of fds: with RLIMIT_NOFILE enough for sockactd's reserve and a few instances (each holds its
+ * connection and a pidfd), the connections that do not fit wait in the backlog; sockactd says so once, spends no CPU on retrying while it waits, and
  * serves every waiting connection once instances end and give their fds back. */
 START_TEST(test_accept_out_of_fds)
 {
@@ -245,10 +247,119 @@ START_TEST(test_accept_out_of_fds)
 }
 END_TEST
 
+/* The flood: FLOOD_CONNECTIONS connections, FLOOD_IN_FLIGHT at a time, within FLOOD_SECONDS. */
+#define FLOOD_CONNECTIONS 20000
+#define FLOOD_IN_FLIGHT   8
+#define FLOOD_SECONDS     120
+
+static long long monotonic_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A non-blocking connection to 127.0.0.1:port, under way. */
+static int connect_nonblocking(const struct sockaddr_in *to)
+{
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+        ck_assert_int_ge(fd, 0);
+        ck_assert_msg(connect(fd, (const struct sockaddr *) to, sizeof(*to)) == 0 || errno == EINPROGRESS,
+                      "connect: %s", strerror(errno));
+        return fd;
+}
+
+/* sockactd's resident memory, in KiB. */
+static long rss_kib(pid_t pid)
+{
+        _cleanup_free_ char *path = format("/proc/%d/status", (int) pid), *status = NULL;
+
+        ck_assert_int_eq(harness_read_file(path, 8192, &status), 0);
+        return number_after(status, "VmRSS:");
+}
+
+/* Each connection gets its own instance, whose answer arrives whole: "hello" and the end. After
+ * the flood, sockactd has as many fds as before, no child left, and its memory back, give or take
+ * what the allocator keeps (1 MiB). */
+START_TEST(test_accept_flood)
+{
+        struct harness h;
+        _cleanup_free_ char *address = start_accept(&h, "TriggerLimitBurst=0\nPollLimitBurst=0\n",
+                                                    "ExecStart=/bin/echo hello\nStandardInput=socket\n");
+        struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(strrchr(address, ':') + 1)) };
+        struct pollfd slots[FLOOD_IN_FLIGHT];
+        char answers[FLOOD_IN_FLIGHT][16];
+        size_t lengths[FLOOD_IN_FLIGHT] = { 0 }, started = 0, served = 0, wrong = 0, fds_before;
+        long long deadline = monotonic_ms() + FLOOD_SECONDS * 1000LL;
+        long rss_before;
+        size_t children = 99;
+        _cleanup_free_ char *warm_up = NULL;
+
+        ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &to.sin_addr), 1);
+        /* one connection first: what sockactd opens once (its spare fds, a timer) is there before */
+        ck_assert_int_eq(harness_request(&h, address, SOCK_STREAM, T, &warm_up), 0);
+        ck_assert_str_eq(warm_up, "hello\n");
+        ck_assert_int_eq(harness_wait_children(&h, NULL, 0, T), 0);
+        ck_assert_int_eq(harness_pump(&h, 100), 0);
+        fds_before = count_fds(h.pid);
+        rss_before = rss_kib(h.pid);
+        for (size_t i = 0; i < FLOOD_IN_FLIGHT; i++) {
+                slots[i] = (struct pollfd){ .fd = connect_nonblocking(&to), .events = POLLIN };
+                started++;
+        }
+        while (served + wrong < started && monotonic_ms() < deadline) {
+                ck_assert_int_ge(poll(slots, FLOOD_IN_FLIGHT, 1000), 0);
+                ck_assert_int_eq(harness_pump(&h, 0), 0); /* keep its log flowing */
+                for (size_t i = 0; i < FLOOD_IN_FLIGHT; i++) {
+                        ssize_t n;
+
+                        if (slots[i].fd < 0 || !slots[i].revents)
+                                continue;
+                        n = read(slots[i].fd, answers[i] + lengths[i], sizeof(answers[i]) - 1 - lengths[i]);
+                        if (n < 0 && errno == EAGAIN)
+                                continue;
+                        if (n > 0 && lengths[i] + (size_t) n < sizeof(answers[i]) - 1) {
+                                lengths[i] += (size_t) n;
+                                continue;
+                        }
+                        answers[i][lengths[i]] = '\0';
+                        if (n == 0 && streq(answers[i], "hello\n"))
+                                served++;
+                        else
+                                wrong++;
+                        close(slots[i].fd);
+                        slots[i].fd = -1;
+                        lengths[i] = 0;
+                        if (started < FLOOD_CONNECTIONS) {
+                                slots[i].fd = connect_nonblocking(&to);
+                                started++;
+                        }
+                }
+        }
+        for (size_t i = 0; i < FLOOD_IN_FLIGHT; i++)
+                if (slots[i].fd >= 0)
+                        close(slots[i].fd);
+        ck_assert_msg(served == FLOOD_CONNECTIONS, "%zu of %d connections served, %zu wrong answers:\n%s", served,
+                      FLOOD_CONNECTIONS, wrong, harness_log_tail(&h));
+
+        ck_assert_int_eq(harness_wait_children(&h, NULL, 0, T), 0);
+        for (long long until = monotonic_ms() + T; count_fds(h.pid) != fds_before && monotonic_ms() < until;)
+                ck_assert_int_eq(harness_pump(&h, 20), 0); /* the last instances are collected */
+        ck_assert_uint_eq(count_fds(h.pid), fds_before);
+        ck_assert_int_eq(harness_count_children(&h, NULL, &children), 0);
+        ck_assert_uint_eq(children, 0);
+        ck_assert_msg(rss_kib(h.pid) <= rss_before + 1024, "RSS %ld KiB after the flood, %ld KiB before",
+                      rss_kib(h.pid), rss_before);
+        stop(&h);
+}
+END_TEST
+
 Suite *accept_suite(void)
 {
         Suite *s = suite_create("accept");
-        TCase *t = tcase_create("accept");
+        TCase *t = tcase_create("accept"), *flood = tcase_create("flood");
 
         tcase_set_timeout(t, 60);
         tcase_add_unchecked_fixture(t, harness_root_setup, harness_root_teardown);
@@ -259,5 +370,11 @@ Suite *accept_suite(void)
         tcase_add_test(t, test_accept_per_source);
         tcase_add_test(t, test_accept_out_of_fds);
         suite_add_tcase(s, t);
+
+        /* the flood stops after FLOOD_SECONDS; waiting for the instances takes at most a few T */
+        tcase_set_timeout(flood, FLOOD_SECONDS + 60);
+        tcase_add_unchecked_fixture(flood, harness_root_setup, harness_root_teardown);
+        tcase_add_test(flood, test_accept_flood);
+        suite_add_tcase(s, flood);
         return s;
 }
