@@ -218,11 +218,6 @@ _Noreturn static void child_run(struct child *c)
         child_fail(c, SPAWN_STAGE_EXEC);
 }
 
-static int child_main(void *c)
-{
-        child_run(c);
-}
-
 #ifdef __SANITIZE_ADDRESS__
 static pid_t start_child(struct child *c)
 {
@@ -234,6 +229,11 @@ static pid_t start_child(struct child *c)
 }
 #else
 #define SPAWN_STACK_SIZE (256 * 1024)
+
+static int child_main(void *c)
+{
+        child_run(c);
+}
 
 /* The child's stack, made once: one child at a time runs on it, while sockactd waits. */
 static void *child_stack_top(void)
