@@ -355,8 +355,12 @@ START_TEST(test_accept_flood)
         ck_assert_uint_eq(count_fds(h.pid), fds_before);
         ck_assert_int_eq(harness_count_children(&h, NULL, &children), 0);
         ck_assert_uint_eq(children, 0);
+#ifndef __SANITIZE_ADDRESS__ /* whose quarantine keeps what is freed; its leak check runs at stop() */
         ck_assert_msg(rss_kib(h.pid) <= rss_before + 1024, "RSS %ld KiB after the flood, %ld KiB before",
                       rss_kib(h.pid), rss_before);
+#else
+        (void) rss_before;
+#endif
         stop(&h);
 }
 END_TEST
