@@ -235,18 +235,24 @@ static int child_main(void *c)
         child_run(c);
 }
 
-/* The child's stack, made once: one child at a time runs on it, while sockactd waits. */
+/* The child's stack, made once: one child at a time runs on it, while sockactd waits. Below it, a
+ * page that faults, so that an overflow kills the child instead of writing into sockactd. */
 static void *child_stack_top(void)
 {
         static char *stack;
+        size_t guard = (size_t) sysconf(_SC_PAGESIZE);
 
         if (!stack) {
-                void *p = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+                char *p = mmap(NULL, guard + SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 
                 if (p == MAP_FAILED)
                         return NULL;
-                stack = p;
+                if (mprotect(p, guard, PROT_NONE) < 0) {
+                        munmap(p, guard + SPAWN_STACK_SIZE);
+                        return NULL;
+                }
+                stack = p + guard;
         }
         return stack + SPAWN_STACK_SIZE;
 }
