@@ -7,6 +7,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, example units
 #   make deps       install the Debian packages the build and the tests need (as root)
 #   make man        regenerate the directive lists in the man pages from the directive table
+#   make bench      sockactd's Accept=yes spawning against its peers, ~6 min (bench/README.md)
+#   make bench-quick  the same with fewer connections, in under a minute
 #
 # Warnings are errors when CI is set (as CI does) or with WERROR=1.
 
@@ -175,3 +177,28 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(SOCKACTD_OBJ:.o=.d) $(SOCKACTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- bench: inetd-style spawning by sockactd and its peers, side by side (bench/README.md) ----
+# "make bench-deps" once as root; then "make bench" (at most 15 minutes) or "make bench-quick".
+# xinetd conflicts with openbsd-inetd in Debian (both are inet-superserver): it is unpacked under
+# $(BUILD)/bench/xinetd, not installed, and bench/run finds it there.
+BENCH_PROGRAMS := $(BUILD)/bench/load $(BUILD)/bench/handler $(BUILD)/bench/spawn
+
+.PHONY: bench bench-quick bench-deps bench-programs
+
+bench-programs: $(SOCKACTD) $(BENCH_PROGRAMS)
+
+$(BUILD)/bench/%: bench/%.c bench/stats.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: bench-programs
+	bench/run --build $(BUILD)
+
+bench-quick: bench-programs
+	bench/run --build $(BUILD) --quick
+
+bench-deps:
+	apt-get install -y openbsd-inetd ucspi-tcp libwrap0 libtirpc3
+	rm -rf $(BUILD)/bench/xinetd && mkdir -p $(BUILD)/bench/xinetd
+	cd $(BUILD)/bench/xinetd && apt-get download xinetd && dpkg-deb -x xinetd_*.deb root

@@ -6,7 +6,7 @@
  * on a stack of its own in sockactd's memory, and sockactd waits until it has exec'd or exited.
  * Nothing is copied, so a spawn costs sockactd the same whatever its size; fork() copies the page
  * tables and then takes a page fault for every page either side writes. bench/README.md has the
- * measurements (make bench: "spawn: fork+exec" against "spawn: vfork+exec"). posix_spawn() itself
+ * measurements (make bench: the rows fork+exec and vfork+exec). posix_spawn() itself
  * cannot do what a service needs before exec (setsid, credentials, limits, the cgroup).
  * Sharing memory asks two things of the child: it writes nothing of sockactd's but its own
  * locals and the error pipe, and no signal handler may run in it, so every signal stays blocked
