@@ -221,32 +221,6 @@ static void raise_nofile_limit(void)
         }
 }
 
-static int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *ret)
-{
-        char *end;
-        unsigned long v;
-
-        errno = 0;
-        v = strtoul(s, &end, 10);
-        if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
-                return -EINVAL;
-        *ret = (unsigned) v;
-        return 0;
-}
-
-static int parse_seconds(const char *s, uint64_t *ret_usec)
-{
-        char *end;
-        double v;
-
-        errno = 0;
-        v = strtod(s, &end);
-        if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= 86400))
-                return -EINVAL;
-        *ret_usec = (uint64_t) (v * USEC_PER_SEC);
-        return 0;
-}
-
 static void usage(FILE *f)
 {
         fprintf(f, "Usage: load -p PORT [-a ADDRESS] [-n CONNECTIONS] [-c IN-FLIGHT]\n"

@@ -217,32 +217,6 @@ static void spawn_report(const struct options *o, struct run *run)
                 fprintf(stderr, "spawn: a spawn failed with: %s\n", strerror(run->first_error));
 }
 
-static int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *ret)
-{
-        char *end;
-        unsigned long v;
-
-        errno = 0;
-        v = strtoul(s, &end, 10);
-        if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
-                return -EINVAL;
-        *ret = (unsigned) v;
-        return 0;
-}
-
-static int parse_seconds(const char *s, uint64_t *ret_usec)
-{
-        char *end;
-        double v;
-
-        errno = 0;
-        v = strtod(s, &end);
-        if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= 86400))
-                return -EINVAL;
-        *ret_usec = (uint64_t) (v * USEC_PER_SEC);
-        return 0;
-}
-
 static int parse_mechanism(const char *s, struct options *o)
 {
         for (size_t i = 0; i < sizeof(mechanism_table) / sizeof(mechanism_table[0]); i++)

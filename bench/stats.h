@@ -1,7 +1,8 @@
-/* What bench/load.c and bench/spawn.c share: the clock they time with, and the nearest-rank
- * percentiles of the latencies they report. Header-only, so that each stays one program of one file. */
+/* What bench/load.c and bench/spawn.c share: the clock they time with, the nearest-rank
+ * percentiles of the latencies they report, and the parsing of their numeric options. Header-only, so that each stays one program of one file. */
 #pragma once
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -40,4 +41,32 @@ static inline uint32_t stats_percentile(const uint32_t *sorted, unsigned n, unsi
         uint64_t rank = ((uint64_t) n * percent + 99) / 100;
 
         return n == 0 ? 0 : sorted[rank == 0 ? 0 : rank - 1];
+}
+
+/* A decimal in [min, max]: 0, or -EINVAL. */
+static inline int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *ret)
+{
+        char *end;
+        unsigned long v;
+
+        errno = 0;
+        v = strtoul(s, &end, 10);
+        if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
+                return -EINVAL;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+/* Seconds, fractions allowed, at most a day: 0, or -EINVAL. */
+static inline int parse_seconds(const char *s, uint64_t *ret_usec)
+{
+        char *end;
+        double v;
+
+        errno = 0;
+        v = strtod(s, &end);
+        if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= 86400))
+                return -EINVAL;
+        *ret_usec = (uint64_t) (v * USEC_PER_SEC);
+        return 0;
 }
