@@ -96,6 +96,7 @@ static void run_next_control(struct service_unit *s);
 static void enter_forked(struct service_unit *s);
 static void check_running(struct service_unit *s);
 static int on_poll(sd_event_source *source, uint64_t usec, void *userdata);
+static int on_poll_now(sd_event_source *source, void *userdata);
 
 /* PIDFile='s path: relative paths are below the runtime root (%t), as in systemd. */
 static void pid_file_path(const struct service_unit *s, char buf[PATH_MAX])
@@ -601,12 +602,14 @@ static void check_stopped(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGKILL); /* mixed: what is left gets SIGKILL, as in systemd */
                 return;
         }
-        /* The first look again is on the next turn of the loop: a process that has just exited is
-         * still in its group, a zombie, until its exit has been dispatched. Then every SERVICE_POLL_USEC. */
+        /* The first look again is on the next turn of the loop (a defer source, no timer): a process
+         * that has just exited is still in its group, a zombie, until its exit has been dispatched.
+         * Then every SERVICE_POLL_USEC. */
         if (s->cgroup_fd < 0 && !s->poll &&
-            sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
-                                       s->group_polled ? SERVICE_POLL_USEC : 0, SERVICE_POLL_ACCURACY_USEC,
-                                       on_poll, s) < 0)
+            (s->group_polled ? sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
+                                                          SERVICE_POLL_USEC, SERVICE_POLL_ACCURACY_USEC,
+                                                          on_poll, s)
+                             : sd_event_add_defer(s->manager->event, &s->poll, on_poll_now, s)) < 0)
                 log_unit_warning(s->unit->name, 0,
                                  "Cannot watch the process groups, waiting for the timeout");
         s->group_polled = true;
@@ -623,6 +626,11 @@ static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
         else
                 check_stopped(s);
         return 0;
+}
+
+static int on_poll_now(sd_event_source *source, void *userdata)
+{
+        return on_poll(source, 0, userdata);
 }
 
 static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, void *userdata)
