@@ -733,6 +733,28 @@ static void log_exit(const struct service_unit *s, const char *what, pid_t pid, 
                               sigabbrev_np(status) ?: "?", code == CLD_DUMPED ? " (core dumped)" : "");
 }
 
+static int on_exited(sd_event_source *source, void *userdata)
+{
+        struct service_unit *s = userdata;
+
+        (void) source;
+        s->exited = sd_event_source_disable_unref(s->exited);
+        if (s->main_pid == 0 &&
+            (s->state == SERVICE_START || s->state == SERVICE_START_POST || s->state == SERVICE_RUNNING))
+                enter_stop(s, s->exited_result);
+        return 0;
+}
+
+/* The main process exited: the stop begins on the next turn of the loop, after sd-event has reaped
+ * it. Until then it is a zombie in its process group, which would make the group look alive: it
+ * would get a SIGTERM, and a look again, for nothing. */
+static void stop_after_exit(struct service_unit *s, enum service_result result)
+{
+        s->exited_result = result;
+        if (!s->exited && sd_event_add_defer(s->manager->event, &s->exited, on_exited, s) < 0)
+                enter_stop(s, result);
+}
+
 static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata)
 {
         struct service_unit *s = userdata;
@@ -751,11 +773,11 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                 switch (s->state) {
                 case SERVICE_START: /* Type=notify, before READY=1 */
                         log_unit_warning(s->unit->name, 0, "Main process exited before READY=1");
-                        enter_stop(s, result == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : result);
+                        stop_after_exit(s, result == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : result);
                         break;
                 case SERVICE_START_POST:
                 case SERVICE_RUNNING:
-                        enter_stop(s, result);
+                        stop_after_exit(s, result);
                         break;
                 case SERVICE_STOP_SIGTERM:
                 case SERVICE_STOP_SIGKILL:
@@ -954,6 +976,7 @@ void service_unit_done(struct service_unit *s)
         s->main_source = sd_event_source_disable_unref(s->main_source);
         s->control_source = sd_event_source_disable_unref(s->control_source);
         s->timer = sd_event_source_disable_unref(s->timer);
+        s->exited = sd_event_source_disable_unref(s->exited);
         s->poll = sd_event_source_disable_unref(s->poll);
         s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
         if (s->cgroup_fd >= 0)

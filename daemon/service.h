@@ -57,7 +57,10 @@ enum service_result {
 
 /* Accept=yes: the connection an instance serves, and where it came from. */
 struct service_connection {
-        int fd;                     /* the connection: fd 3 (or stdin/stdout), -1 once closed */
+        /* The connection: fd 3 (or stdin/stdout), -1 once closed. sockactd keeps its copy until the
+         * instance is collected, so that the peer sees the end only once the instance's place under
+         * MaxConnections= is free again: a client that connects again at once is never refused. */
+        int fd;
         struct socket_unit *socket; /* the socket unit that accepted it, told when the instance ends */
         struct sockaddr_storage peer;
         socklen_t peer_len;
@@ -89,6 +92,8 @@ struct service_unit {
         const struct exec_list *control_list; /* the list the control process comes from */
         size_t control_index;
         sd_event_source *timer;
+        sd_event_source *exited;          /* the main process exited: the stop begins on the next turn */
+        enum service_result exited_result; /* what that exit means */
         /* KillMode=control-group and mixed reach the whole tree: the service's cgroup when
          * sockactd has one for it, else the process groups of its main and control processes. */
         int cgroup_fd;                  /* -1: none */
