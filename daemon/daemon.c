@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "load.h"
 #include "manager.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -181,6 +182,7 @@ int daemon_run(const struct daemon_options *o)
         sigaddset(&mask, SIGCHLD);
         sigprocmask(SIG_BLOCK, &mask, NULL);
         signal(SIGPIPE, SIG_IGN);
+        spawn_record_dispositions();
 
         r = sd_event_default(&event);
         if (r >= 0)

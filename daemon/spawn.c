@@ -9,8 +9,8 @@
  * measurements (make bench: the rows fork+exec and vfork+exec). posix_spawn() itself
  * cannot do what a service needs before exec (setsid, credentials, limits, the cgroup).
  * Sharing memory asks two things of the child: it writes nothing of sockactd's but its own
- * locals and the error pipe, and no signal handler may run in it, so every signal stays blocked
- * until the dispositions are reset. Builds with AddressSanitizer use fork(), whose instrumented
+ * locals and its error report (struct child), and no signal handler may run in it, so every
+ * signal stays blocked until the dispositions are reset. Builds with AddressSanitizer use fork(), whose instrumented
  * code cannot run on a foreign stack; the child's code is the same. */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,19 +61,42 @@ struct child {
         int *sources; /* [3 + n_fds]: the fd that becomes 0, 1, 2, 3, … */
         char **envp;
         char *listen_pid; /* "LISTEN_PID=" and room for the pid, inside envp, or NULL */
-        int error_fd;
-        int unused_fd; /* the pipe's read end: closed in the child */
+        /* A failure before exec: with clone() the child writes it here, in the parent's memory;
+         * after fork() it goes through a close-on-exec pipe, whose write end is error_fd. */
+        bool failed;
+        struct spawn_error error;
+        int error_fd; /* -1 with clone() */
+        int unused_fd; /* the pipe's read end, closed in the child; -1 with clone() */
 };
 
-_Noreturn static void child_fail(const struct child *c, enum spawn_stage stage)
+_Noreturn static void child_fail(struct child *c, enum spawn_stage stage)
 {
-        struct spawn_error e = { .stage = stage, .error = errno };
         ssize_t n;
 
-        do
-                n = write(c->error_fd, &e, sizeof(e));
-        while (n < 0 && errno == EINTR);
+        c->error = (struct spawn_error){ .stage = stage, .error = errno };
+        c->failed = true;
+        if (c->error_fd >= 0)
+                do
+                        n = write(c->error_fd, &c->error, sizeof(c->error));
+                while (n < 0 && errno == EINTR);
         _exit(127);
+}
+
+/* The signals whose disposition is not the default, as last recorded. */
+static sigset_t changed_dispositions;
+static bool dispositions_recorded;
+
+void spawn_record_dispositions(void)
+{
+        sigemptyset(&changed_dispositions);
+        for (int sig = 1; sig < _NSIG; sig++) {
+                struct sigaction sa;
+
+                if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+                    sa.sa_handler != SIG_DFL)
+                        sigaddset(&changed_dispositions, sig);
+        }
+        dispositions_recorded = true;
 }
 
 /* Default dispositions, then an empty mask: in that order, no handler of sockactd's can run here. */
@@ -84,7 +107,8 @@ static int reset_signals(void)
         for (int sig = 1; sig < _NSIG; sig++) {
                 struct sigaction sa = { .sa_handler = SIG_DFL };
 
-                if (sig == SIGKILL || sig == SIGSTOP)
+                if (sig == SIGKILL || sig == SIGSTOP ||
+                    (dispositions_recorded && !sigismember(&changed_dispositions, sig)))
                         continue;
                 /* Signals reserved by the C library refuse with EINVAL; they are not ours to reset. */
                 if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
@@ -102,7 +126,7 @@ static int place_fds(struct child *c)
         size_t n = 3 + c->r->n_fds;
         int lowest = (int) n;
 
-        if (c->error_fd < lowest) {
+        if (c->error_fd >= 0 && c->error_fd < lowest) {
                 c->error_fd = fcntl(c->error_fd, F_DUPFD_CLOEXEC, lowest);
                 if (c->error_fd < 0)
                         return -1;
@@ -176,7 +200,8 @@ _Noreturn static void child_run(struct child *c)
 {
         const struct spawn_request *r = c->r;
 
-        close(c->unused_fd);
+        if (c->unused_fd >= 0)
+                close(c->unused_fd);
         if (r->in_cgroup && join_cgroup(r->cgroup_fd) < 0)
                 child_fail(c, SPAWN_STAGE_CGROUP);
         if (reset_signals() < 0)
@@ -219,12 +244,29 @@ _Noreturn static void child_run(struct child *c)
 }
 
 #ifdef __SANITIZE_ADDRESS__
+/* Returns once the child has exec'd or failed: the child's pid, or -1 with errno set. A failure
+ * comes through the pipe, which closes at exec. */
 static pid_t start_child(struct child *c)
 {
-        pid_t pid = fork();
+        int pipe_fds[2];
+        ssize_t n;
+        pid_t pid;
 
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+                return -1;
+        c->unused_fd = pipe_fds[0];
+        c->error_fd = pipe_fds[1];
+        pid = fork();
         if (pid == 0)
                 child_run(c);
+        close(pipe_fds[1]);
+        if (pid >= 0) {
+                do
+                        n = read(pipe_fds[0], &c->error, sizeof(c->error));
+                while (n < 0 && errno == EINTR);
+                c->failed = n == (ssize_t) sizeof(c->error);
+        }
+        close(pipe_fds[0]);
         return pid;
 }
 #else
@@ -257,7 +299,8 @@ static void *child_stack_top(void)
         return stack + SPAWN_STACK_SIZE;
 }
 
-/* Returns once the child has exec'd or exited: the child's pid, or -1 with errno set. */
+/* Returns once the child has exec'd or exited: the child's pid, or -1 with errno set. A failure
+ * is in c->error, written by the child. */
 static pid_t start_child(struct child *c)
 {
         void *stack = child_stack_top();
@@ -298,19 +341,19 @@ static int child_prepare(const struct spawn_request *r, char listen_pid[static 4
                 strcpy(listen_pid, "LISTEN_PID=");
                 envp[n_env] = listen_pid;
         }
-        *ret = (struct child){
-                .r = r, .sources = sources, .envp = envp, .listen_pid = r->listen_pid ? listen_pid : NULL
-        };
+        *ret = (struct child){ .r = r,
+                               .sources = sources,
+                               .envp = envp,
+                               .listen_pid = r->listen_pid ? listen_pid : NULL,
+                               .error_fd = -1,
+                               .unused_fd = -1 };
         return 0;
 }
 
 int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error)
 {
         char listen_pid[40];
-        struct spawn_error e;
         struct child c;
-        int pipe_fds[2];
-        ssize_t n;
         pid_t pid;
         int k;
 
@@ -319,41 +362,21 @@ int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_er
                 *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
                 return k;
         }
-        if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
-                k = -errno;
-                goto fail;
-        }
-        c.error_fd = pipe_fds[1];
-
-        c.unused_fd = pipe_fds[0];
         pid = start_child(&c);
+        k = -errno;
+        free(c.sources);
+        free(c.envp);
         if (pid < 0) {
-                k = -errno;
-                close(pipe_fds[0]);
-                close(pipe_fds[1]);
-                goto fail;
+                *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
+                return k;
         }
-        close(pipe_fds[1]);
-        do
-                n = read(pipe_fds[0], &e, sizeof(e));
-        while (n < 0 && errno == EINTR);
-        close(pipe_fds[0]);
-        free(c.sources);
-        free(c.envp);
-        if (n == (ssize_t) sizeof(e)) {
+        if (c.failed) {
                 (void) waitpid(pid, NULL, 0);
-                *ret_error = e;
-                return -e.error;
+                *ret_error = c.error;
+                return -c.error.error;
         }
-
-        *ret_pid = pid; /* it has exec'd (or the pipe broke, in which case its exit will tell) */
+        *ret_pid = pid; /* it has exec'd */
         return 0;
-
-fail:
-        free(c.sources);
-        free(c.envp);
-        *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
-        return k;
 }
 
 int spawn_find_executable(const char *path, char **ret)

@@ -1,8 +1,8 @@
 /* Starting one command: the one function that builds a child process. The child gets exactly
  * the fds it is given (stdio at 0–2, the passed fds at 3…, everything else closed at exec),
  * an empty signal mask and default dispositions, its credentials, limits and directories,
- * then execs. A failure before exec comes back to the parent as {stage, errno} through a
- * close-on-exec pipe, so that it can be logged in words instead of as a bare exit status. */
+ * then execs. A failure before exec comes back to the parent as {stage, errno}, so that it can be
+ * logged in words instead of as a bare exit status. */
 #pragma once
 
 #include <stdbool.h>
@@ -71,6 +71,11 @@ struct spawn_error {
  * -errno with *ret_error saying where it failed; a child that failed before exec has been
  * reaped. */
 int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error);
+
+/* Records which signals have a disposition other than the default: the only ones a child resets
+ * (one system call each, while sockactd waits). Call it after every change of disposition;
+ * sockactd does once, at startup. Until the first call, a child resets every signal. */
+void spawn_record_dispositions(void);
 
 /* The absolute path of a command's executable: path itself when absolute, else the first
  * executable file of that name in ENVIRON_DEFAULT_PATH. Returns 0 or -ENOENT. */

@@ -161,6 +161,28 @@ START_TEST(test_signals_reset)
 }
 END_TEST
 
+/* Once the dispositions are recorded, the child resets only the changed ones: those still reach it
+ * clean, and one changed after the record would not (the reason sockactd records after its last
+ * change). */
+START_TEST(test_signals_reset_recorded)
+{
+        struct spawn_request r = { .connection_fd = -1, .nice = UNIT_UNSET, .umask = 022 };
+        struct report rep;
+
+        signal(SIGPIPE, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        spawn_record_dispositions();
+        rep = run_report(&r);
+        assert_line(&rep, "ignored");
+        free(rep.text);
+
+        signal(SIGUSR2, SIG_IGN);
+        rep = run_report(&r);
+        assert_line(&rep, "ignored 12");
+        free(rep.text);
+}
+END_TEST
+
 START_TEST(test_limits_and_directories)
 {
         bool set[RLIM_NLIMITS] = { [RLIMIT_NOFILE] = true };
@@ -329,6 +351,7 @@ Suite *spawn_suite(void)
 
         tcase_add_test(t, test_fd_layout);
         tcase_add_test(t, test_signals_reset);
+        tcase_add_test(t, test_signals_reset_recorded);
         tcase_add_test(t, test_limits_and_directories);
         tcase_add_test(t, test_blocking_modes);
         tcase_add_test(t, test_credentials);
