@@ -195,7 +195,8 @@ int daemon_run(const struct daemon_options *o)
         }
         struct exec_roots roots = { .runtime = ctx.runtime_root,
                                     .state = ctx.state_root,
-                                    .manager_env = environ };
+                                    .manager_env = environ,
+                                    .null_fd = -1 }; /* the manager opens it */
         m.load_options = (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
         r = manager_start(&m, event, &set, &roots, runtime_dir);
         if (r < 0) {

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "spawn.h"
 #include "user.h"
+#include "value.h"
 
 #define EXEC_GROUPS_MAX 1024 /* supplementary groups of one command */
 
@@ -158,18 +159,42 @@ struct stdio {
         int opened[3];
 };
 
-static int open_null(struct stdio *io, int slot)
+static int open_null(int null_fd, struct stdio *io, int slot)
 {
-        int fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        int fd = null_fd >= 0 ? null_fd : open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
         if (fd < 0)
                 return -errno;
-        io->opened[slot] = io->fd[slot] = fd;
+        io->fd[slot] = fd;
+        if (fd != null_fd)
+                io->opened[slot] = fd;
         return 0;
 }
 
+/* Without journald each attempt to reach it fails the same way (a socket, a connect, a close, at
+ * every spawn): after a failure, output goes where sockactd logs, without trying again, for
+ * JOURNAL_RETRY_USEC. */
+#define JOURNAL_RETRY_USEC USEC_PER_SEC
+
+static void open_journal(const struct unit *u, int slot, struct stdio *io)
+{
+        static uint64_t retry_usec; /* CLOCK_MONOTONIC: no attempt before it */
+        uint64_t now = now_usec();
+        int fd;
+
+        if (now >= retry_usec) {
+                fd = sd_journal_stream_fd(u->name, slot == 1 ? LOG_INFO : LOG_WARNING, 0);
+                if (fd >= 0) {
+                        io->opened[slot] = io->fd[slot] = fd;
+                        return;
+                }
+                retry_usec = now + JOURNAL_RETRY_USEC;
+        }
+        io->fd[slot] = STDERR_FILENO; /* spawn moves it where it belongs */
+}
+
 static int open_output(const struct unit *u, enum std_output kind, const char *path, int slot,
-                       const struct exec_params *p, struct stdio *io)
+                       const struct exec_params *p, int null_fd, struct stdio *io)
 {
         int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, fd;
 
@@ -178,7 +203,7 @@ static int open_output(const struct unit *u, enum std_output kind, const char *p
                 io->fd[slot] = io->fd[slot - 1];
                 return 0;
         case STD_OUTPUT_NULL:
-                return open_null(io, slot);
+                return open_null(null_fd, io, slot);
         case STD_OUTPUT_SOCKET:
                 if (p->socket_fd < 0)
                         return log_unit_error(u->name, 0, "Standard%s=socket, but no socket is passed",
@@ -186,12 +211,7 @@ static int open_output(const struct unit *u, enum std_output kind, const char *p
                 io->fd[slot] = p->socket_fd;
                 return 0;
         case STD_OUTPUT_JOURNAL:
-                fd = sd_journal_stream_fd(u->name, slot == 1 ? LOG_INFO : LOG_WARNING, 0);
-                if (fd < 0) /* no journal: the output goes where sockactd logs */
-                        fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-                if (fd < 0)
-                        return -errno;
-                io->opened[slot] = io->fd[slot] = fd;
+                open_journal(u, slot, io);
                 return 0;
         case STD_OUTPUT_APPEND:
                 flags |= O_APPEND;
@@ -210,7 +230,7 @@ static int open_output(const struct unit *u, enum std_output kind, const char *p
         return 0;
 }
 
-static int open_stdio(const struct unit *u, const struct exec_params *p, struct stdio *io)
+static int open_stdio(const struct unit *u, const struct exec_params *p, int null_fd, struct stdio *io)
 {
         const struct service_config *s = &u->service;
         int r;
@@ -229,14 +249,14 @@ static int open_stdio(const struct unit *u, const struct exec_params *p, struct 
                                               s->std_input_path);
                 break;
         default:
-                r = open_null(io, 0);
+                r = open_null(null_fd, io, 0);
                 if (r < 0)
                         return r;
         }
-        r = open_output(u, s->std_output, s->std_output_path, 1, p, io);
+        r = open_output(u, s->std_output, s->std_output_path, 1, p, null_fd, io);
         if (r < 0)
                 return r;
-        return open_output(u, s->std_error, s->std_error_path, 2, p, io);
+        return open_output(u, s->std_error, s->std_error_path, 2, p, null_fd, io);
 }
 
 static void close_stdio(struct stdio *io)
@@ -396,7 +416,7 @@ int exec_command_start(const struct unit *u, const struct exec_command *c, const
                         return -ENOMEM;
         }
 
-        r = open_stdio(u, p, &io);
+        r = open_stdio(u, p, roots->null_fd, &io);
         if (r < 0) {
                 close_stdio(&io);
                 return r;

@@ -131,8 +131,8 @@ bool manager_fd_reserve_fill(struct manager *m)
         for (size_t i = 0; i < MANAGER_FD_RESERVE; i++) {
                 if (m->fd_reserve[i] >= 0)
                         continue;
-                m->fd_reserve[i] = m->fd_reserve_source >= 0 ? fcntl(m->fd_reserve_source, F_DUPFD_CLOEXEC, 0)
-                                                             : open("/dev/null", O_RDONLY | O_CLOEXEC);
+                m->fd_reserve[i] = m->roots.null_fd >= 0 ? fcntl(m->roots.null_fd, F_DUPFD_CLOEXEC, 0)
+                                                         : open("/dev/null", O_RDONLY | O_CLOEXEC);
                 if (m->fd_reserve[i] < 0)
                         return false;
         }
@@ -402,7 +402,8 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         m->notify.fd = -1;
         for (size_t i = 0; i < MANAGER_FD_RESERVE; i++)
                 m->fd_reserve[i] = -1;
-        m->fd_reserve_source = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        /* one /dev/null for every child's stdio and for the fd reserve */
+        m->roots.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
         open_cgroups(m);
         r = create_units(m);
         if (r < 0)
@@ -439,6 +440,8 @@ void manager_begin_stop(struct manager *m)
 
 void manager_free(struct manager *m)
 {
+        if (!m->event)
+                return; /* manager_start() never ran: nothing is owned yet */
         notify_socket_close(&m->notify);
         m->reaper = sd_event_source_disable_unref(m->reaper);
         m->collect = sd_event_source_disable_unref(m->collect);
@@ -454,7 +457,7 @@ void manager_free(struct manager *m)
                 socket_unit_done(&m->sockets[k]);
         cgroup_root_close(&m->cgroups);
         release_fd_reserve(m);
-        m->fd_reserve_source = safe_close(m->fd_reserve_source);
+        m->roots.null_fd = safe_close(m->roots.null_fd);
         free(m->services);
         free(m->sockets);
         unit_set_clear(&m->units);

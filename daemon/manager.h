@@ -34,7 +34,6 @@ struct manager {
         sd_event_source *reaper;    /* SIGCHLD, while sockactd is a subreaper (reaper.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */
         int fd_reserve[MANAGER_FD_RESERVE]; /* see manager_fd_reserve_fill(); -1: given away */
-        int fd_reserve_source;              /* /dev/null, which the reserve's fds duplicate; or -1 */
         bool stopping;
 };
 
