@@ -130,10 +130,24 @@ int socket_apply_prebind_options(const struct socket_config *s, int fd, int fami
  * The exception is the buffer FORCE fallback above. Order: systemd's, except that SO_PRIORITY comes
  * after IP_TOS (in systemd's order IPTOS= silently overrides Priority=) and the buffers and
  * TCP_CONGESTION come last. */
+/* Whether the unit asks for any option below: when it does not, reading what the fd is costs
+ * three system calls for nothing, on every accepted connection. */
+static bool socket_sets_options(const struct socket_config *s)
+{
+        return s->keep_alive || s->keep_alive_time > 0 || s->keep_alive_interval > 0 ||
+               s->keep_alive_probes > 0 || s->defer_accept > 0 || s->no_delay || s->broadcast ||
+               s->pass_credentials || s->pass_security || s->pass_packet_info ||
+               s->timestamping != TIMESTAMPING_OFF || s->mark != UNIT_UNSET || s->ip_tos != UNIT_UNSET ||
+               s->ip_ttl != UNIT_UNSET || s->priority != UNIT_UNSET || s->receive_buffer > 0 ||
+               s->send_buffer > 0 || !isempty(s->tcp_congestion);
+}
+
 int socket_apply_options(const struct socket_config *s, int fd, const char **ret_stage)
 {
         int family = AF_UNSPEC, type = 0, protocol = 0, r;
 
+        if (!socket_sets_options(s))
+                return 0;
         r = socket_getsockopt_int(fd, SOL_SOCKET, SO_DOMAIN, &family);
         if (r >= 0)
                 r = socket_getsockopt_int(fd, SOL_SOCKET, SO_TYPE, &type);
