@@ -1,7 +1,6 @@
 /* See commands.h. Each command runs in its own process group; the timeout signals the group. */
 #include <errno.h>
 #include <signal.h>
-#include <sys/wait.h>
 
 #include "commands.h"
 #include "log.h"
@@ -48,15 +47,13 @@ static void arm_timer(struct commands *c)
                                  "Cannot arm the timeout of a command, it may run forever");
 }
 
-static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata)
+static void on_child(struct child_watch *w, const siginfo_t *si)
 {
-        struct commands *c = userdata;
+        struct commands *c = container_of(w, struct commands, child);
         const struct exec_command *command = &c->list->commands[c->next - 1];
         bool ok = service_result_from_exit(si->si_code, si->si_status, false) == SERVICE_SUCCESS ||
                   (command->flags & EXEC_IGNORE_FAILURE);
 
-        (void) source;
-        c->child = sd_event_source_disable_unref(c->child);
         if (si->si_code == CLD_EXITED && si->si_status == 0)
                 log_unit_debug(c->unit->name, "Command %d exited", (int) c->pid);
         else if (si->si_code == CLD_EXITED)
@@ -73,7 +70,6 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                 finish(c, false);
         else
                 run_next(c);
-        return 0;
 }
 
 static void run_next(struct commands *c)
@@ -91,16 +87,7 @@ static void run_next(struct commands *c)
                         finish(c, false); /* logged */
                         return;
                 }
-                r = sd_event_add_child(c->event, &c->child, c->pid, WEXITED, on_child, c);
-                if (r < 0) {
-                        (void) kill(-c->pid, SIGKILL);
-                        (void) waitpid(c->pid, NULL, 0);
-                        log_unit_error(c->unit->name, r, "Cannot watch command %d: %m", (int) c->pid);
-                        c->pid = 0;
-                        finish(c, false);
-                        return;
-                }
-                sd_event_source_set_child_process_own(c->child, true);
+                children_watch(c->children, &c->child, c->pid, on_child);
                 arm_timer(c);
                 return;
         }
@@ -120,11 +107,13 @@ static int on_kick(sd_event_source *source, void *userdata)
         return 0;
 }
 
-int commands_start(struct commands *c, sd_event *event, const struct unit *u, const struct exec_roots *roots,
-                   const struct exec_list *list, uint64_t timeout, commands_done_t done, void *userdata)
+int commands_start(struct commands *c, sd_event *event, struct children *children, const struct unit *u,
+                   const struct exec_roots *roots, const struct exec_list *list, uint64_t timeout,
+                   commands_done_t done, void *userdata)
 {
         commands_done(c);
         *c = (struct commands){ .event = event,
+                                .children = children,
                                 .unit = u,
                                 .roots = roots,
                                 .list = list,
@@ -155,7 +144,8 @@ void commands_done(struct commands *c)
 {
         if (c->pid > 0)
                 (void) kill(-c->pid, SIGKILL);
-        c->child = sd_event_source_disable_unref(c->child);
+        if (c->children)
+                children_unwatch(c->children, &c->child);
         c->timer = sd_event_source_disable_unref(c->timer);
         c->kick = sd_event_source_disable_unref(c->kick);
         c->list = NULL;

@@ -174,8 +174,8 @@ int daemon_run(const struct daemon_options *o)
         } else if (load_units(o->unit_dirs ? o->unit_dirs : default_dirs, &ctx, &set) < 0)
                 return 1;
 
-        /* sd-event takes these signals through a signalfd and children through pidfds: block
-         * them before the first source exists, so that none arrives unseen. Children unblock. */
+        /* sd-event takes these signals through a signalfd (SIGCHLD for children.h): block them
+         * before the first source exists, so that none arrives unseen. Children unblock. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);

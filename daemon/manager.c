@@ -370,7 +370,7 @@ static void start_reaper(struct manager *m)
 
         for (size_t i = 0; i < m->n_services; i++)
                 if (m->services[i].unit->service.type == SERVICE_FORKING) {
-                        r = reaper_start(m);
+                        r = reaper_start();
                         if (r < 0)
                                 log_warning(r, "Cannot adopt orphans (%m): Type=forking services will fail");
                         return;
@@ -405,6 +405,9 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         /* one /dev/null for every child's stdio and for the fd reserve */
         m->roots.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
         open_cgroups(m);
+        r = children_start(&m->children, event);
+        if (r < 0)
+                return r;
         r = create_units(m);
         if (r < 0)
                 return r;
@@ -443,7 +446,7 @@ void manager_free(struct manager *m)
         if (!m->event)
                 return; /* manager_start() never ran: nothing is owned yet */
         notify_socket_close(&m->notify);
-        m->reaper = sd_event_source_disable_unref(m->reaper);
+        children_stop(&m->children);
         m->collect = sd_event_source_disable_unref(m->collect);
         while (m->instances) {
                 struct service_unit *s = m->instances;

@@ -12,9 +12,9 @@
 #include "service.h"
 #include "socket-unit.h"
 
-/* The fds that starting an instance may open: /dev/null and a stream to the journal for its stdio, a
- * timer, the pipe that reports a failed exec and the pidfd that watches it, with room to spare.
- * (Keeping them costs each connection 8 dup() and 8 close(), about 3 µs.) */
+/* The fds that starting an instance may open: a stream to the journal for its stdio, a timer, and
+ * in sanitizer builds the pipe that reports a failed exec, with room to spare. (Keeping them costs
+ * each connection 8 dup() and 8 close(), about 3 µs.) */
 #define MANAGER_FD_RESERVE 8
 
 struct manager {
@@ -31,7 +31,7 @@ struct manager {
         struct load_options load_options; /* for the instances whose template is applied per connection */
         struct notify_socket notify;
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
-        sd_event_source *reaper;    /* SIGCHLD, while sockactd is a subreaper (reaper.h) */
+        struct children children;   /* every child's exit, reaped (children.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */
         int fd_reserve[MANAGER_FD_RESERVE]; /* see manager_fd_reserve_fill(); -1: given away */
         bool stopping;

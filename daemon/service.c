@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -96,7 +95,6 @@ static void run_next_control(struct service_unit *s);
 static void enter_forked(struct service_unit *s);
 static void check_running(struct service_unit *s);
 static int on_poll(sd_event_source *source, uint64_t usec, void *userdata);
-static int on_poll_now(sd_event_source *source, void *userdata);
 
 /* PIDFile='s path: relative paths are below the runtime root (%t), as in systemd. */
 static void pid_file_path(const struct service_unit *s, char buf[PATH_MAX])
@@ -132,7 +130,6 @@ static void set_state(struct service_unit *s, enum service_state state)
         log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
                        service_state_to_string(state));
         s->state = state;
-        s->group_polled = false;
         if (state == SERVICE_DEAD || state == SERVICE_FAILED)
                 manager_service_down(s->manager, s);
 }
@@ -150,26 +147,8 @@ static void arm_timer(struct service_unit *s, uint64_t usec)
                 log_unit_warning(s->unit->name, 0, "Cannot arm a timer, the service may wait forever");
 }
 
-static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata);
-
-static int watch_child(struct service_unit *s, pid_t pid, int pidfd, sd_event_source **ret)
-{
-        int r;
-
-        if (pidfd >= 0) {
-                r = sd_event_add_child_pidfd(s->manager->event, ret, pidfd, WEXITED, on_child, s);
-                if (r >= 0)
-                        sd_event_source_set_child_pidfd_own(*ret, true);
-        } else
-                r = sd_event_add_child(s->manager->event, ret, pid, WEXITED, on_child, s);
-        if (r < 0) {
-                if (pidfd >= 0)
-                        close(pidfd);
-                return log_unit_error(s->unit->name, r, "Cannot watch process %d: %m", (int) pid);
-        }
-        sd_event_source_set_child_process_own(*ret, true);
-        return 0;
-}
+static void on_main_exit(struct child_watch *w, const siginfo_t *si);
+static void on_control_exit(struct child_watch *w, const siginfo_t *si);
 
 #define ENVIRONMENT_MAX 7 /* the assignments control_environment() may add */
 
@@ -225,8 +204,7 @@ static void control_environment(const struct service_unit *s, char buf[ENVIRONME
         env[n] = NULL;
 }
 
-static int start_command(struct service_unit *s, const struct exec_command *c, bool main, pid_t *ret_pid,
-                         sd_event_source **ret_source)
+static int start_command(struct service_unit *s, const struct exec_command *c, bool main, pid_t *ret_pid)
 {
         _cleanup_free_ int *fds = NULL;
         _cleanup_strv_free_ char **names = NULL;
@@ -272,7 +250,11 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
         if (r < 0)
                 return r;
         *(main ? &s->main_pgid : &s->control_pgid) = *ret_pid; /* setsid(): its own group */
-        return watch_child(s, *ret_pid, -1, ret_source);
+        if (ret_pid == &s->main_pid)
+                children_watch(&s->manager->children, &s->main_watch, *ret_pid, on_main_exit);
+        else
+                children_watch(&s->manager->children, &s->control_watch, *ret_pid, on_control_exit);
+        return 0;
 }
 
 /* Runs the next command of the current control list, or goes on to the next state. */
@@ -283,7 +265,7 @@ static void run_next_control(struct service_unit *s)
         while (l && s->control_index < l->n) {
                 const struct exec_command *c = &l->commands[s->control_index++];
                 /* Type=oneshot's ExecStart= commands get the sockets, as a main process does. */
-                int r = start_command(s, c, s->state == SERVICE_START, &s->control_pid, &s->control_source);
+                int r = start_command(s, c, s->state == SERVICE_START, &s->control_pid);
 
                 if (r == -ENOENT && (c->flags & EXEC_IGNORE_FAILURE))
                         continue;
@@ -291,7 +273,7 @@ static void run_next_control(struct service_unit *s)
                         enter_stop(s, SERVICE_FAILURE_RESOURCES);
                         return;
                 }
-                return; /* on_child() comes back here */
+                return; /* on_control_exit() comes back here */
         }
 
         switch (s->state) {
@@ -395,14 +377,16 @@ static int main_candidates(const struct service_unit *s, pid_t only, pid_t *ret_
         return found;
 }
 
-static int adopt_main(struct service_unit *s, pid_t pid)
+/* pid is a child of sockactd's, found alive: should it have exited since, its exit is still to be
+ * dispatched, as every reaped child's is. */
+static void adopt_main(struct service_unit *s, pid_t pid)
 {
         pid_t pgid = getpgid(pid);
 
         s->main_pid = pid;
         s->main_pgid = pgid > 0 ? pgid : pid;
         log_unit_debug(s->unit->name, "Main process is %d", (int) pid);
-        return watch_child(s, pid, pidfd_open(pid, 0), &s->main_source);
+        children_watch(&s->manager->children, &s->main_watch, pid, on_main_exit);
 }
 
 /* ExecStart= of a Type=forking service has exited: the main process is the one in PIDFile= (which
@@ -466,10 +450,8 @@ static void enter_forked(struct service_unit *s)
                                       c->guess_main_pid ? "several candidates" : "GuessMainPID=no");
                 }
         }
-        if (pid > 0 && adopt_main(s, pid) < 0) {
-                enter_stop(s, SERVICE_FAILURE_RESOURCES);
-                return;
-        }
+        if (pid > 0)
+                adopt_main(s, pid);
         enter_start_post(s);
 }
 
@@ -497,7 +479,7 @@ static void enter_start(struct service_unit *s)
         }
         set_state(s, SERVICE_START);
         s->control_list = NULL;
-        r = start_command(s, &c->exec_start.commands[0], true, &s->main_pid, &s->main_source);
+        r = start_command(s, &c->exec_start.commands[0], true, &s->main_pid);
         if (r >= 0 && s->connection)
                 s->connection->pid = s->main_pid;
         if (r == -ENOENT && (c->exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)) {
@@ -602,17 +584,11 @@ static void check_stopped(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGKILL); /* mixed: what is left gets SIGKILL, as in systemd */
                 return;
         }
-        /* The first look again is on the next turn of the loop (a defer source, no timer): a process
-         * that has just exited is still in its group, a zombie, until its exit has been dispatched.
-         * Then every SERVICE_POLL_USEC. */
         if (s->cgroup_fd < 0 && !s->poll &&
-            (s->group_polled ? sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
-                                                          SERVICE_POLL_USEC, SERVICE_POLL_ACCURACY_USEC,
-                                                          on_poll, s)
-                             : sd_event_add_defer(s->manager->event, &s->poll, on_poll_now, s)) < 0)
+            sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC, SERVICE_POLL_USEC,
+                                       SERVICE_POLL_ACCURACY_USEC, on_poll, s) < 0)
                 log_unit_warning(s->unit->name, 0,
                                  "Cannot watch the process groups, waiting for the timeout");
-        s->group_polled = true;
 }
 
 static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
@@ -626,11 +602,6 @@ static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
         else
                 check_stopped(s);
         return 0;
-}
-
-static int on_poll_now(sd_event_source *source, void *userdata)
-{
-        return on_poll(source, 0, userdata);
 }
 
 static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, void *userdata)
@@ -703,8 +674,9 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
                 log_unit_warning(s->unit->name, 0, "Processes still there after SIGKILL, giving up on them");
                 s->main_pid = s->control_pid = s->main_pgid = s->control_pgid = 0;
                 s->poll = sd_event_source_disable_unref(s->poll);
-                s->main_source = sd_event_source_disable_unref(s->main_source);
-                s->control_source = sd_event_source_disable_unref(s->control_source);
+                /* reaped whenever they exit, with nobody waiting */
+                children_unwatch(&s->manager->children, &s->main_watch);
+                children_unwatch(&s->manager->children, &s->control_watch);
                 if (s->state == SERVICE_STOP_SIGKILL)
                         enter_stop_post(s);
                 else
@@ -733,68 +705,46 @@ static void log_exit(const struct service_unit *s, const char *what, pid_t pid, 
                               sigabbrev_np(status) ?: "?", code == CLD_DUMPED ? " (core dumped)" : "");
 }
 
-static int on_exited(sd_event_source *source, void *userdata)
+static void on_main_exit(struct child_watch *w, const siginfo_t *si)
 {
-        struct service_unit *s = userdata;
+        struct service_unit *s = container_of(w, struct service_unit, main_watch);
+        enum service_result result = service_result_from_exit(si->si_code, si->si_status, true);
 
-        (void) source;
-        s->exited = sd_event_source_disable_unref(s->exited);
-        if (s->main_pid == 0 &&
-            (s->state == SERVICE_START || s->state == SERVICE_START_POST || s->state == SERVICE_RUNNING))
-                enter_stop(s, s->exited_result);
-        return 0;
-}
-
-/* The main process exited: the stop begins on the next turn of the loop, after sd-event has reaped
- * it. Until then it is a zombie in its process group, which would make the group look alive: it
- * would get a SIGTERM, and a look again, for nothing. */
-static void stop_after_exit(struct service_unit *s, enum service_result result)
-{
-        s->exited_result = result;
-        if (!s->exited && sd_event_add_defer(s->manager->event, &s->exited, on_exited, s) < 0)
+        log_exit(s, "Main", s->main_pid, si->si_code, si->si_status);
+        s->main_pid = 0;
+        s->main_code = si->si_code;
+        s->main_status = si->si_status;
+        /* "-" before ExecStart=: a failed exit is recorded ($EXIT_CODE) but counts as success. */
+        if (s->unit->service.exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)
+                result = SERVICE_SUCCESS;
+        switch (s->state) {
+        case SERVICE_START: /* Type=notify, before READY=1 */
+                log_unit_warning(s->unit->name, 0, "Main process exited before READY=1");
+                enter_stop(s, result == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : result);
+                break;
+        case SERVICE_START_POST:
+        case SERVICE_RUNNING:
                 enter_stop(s, result);
+                break;
+        case SERVICE_STOP_SIGTERM:
+        case SERVICE_STOP_SIGKILL:
+                check_stopped(s);
+                break;
+        default: /* during ExecStop=: the stop goes on */
+                break;
+        }
 }
 
-static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata)
+static void on_control_exit(struct child_watch *w, const siginfo_t *si)
 {
-        struct service_unit *s = userdata;
-        enum service_result result =
-                service_result_from_exit(si->si_code, si->si_status, source == s->main_source);
+        struct service_unit *s = container_of(w, struct service_unit, control_watch);
+        enum service_result result = service_result_from_exit(si->si_code, si->si_status, false);
 
-        if (source == s->main_source) {
-                s->main_source = sd_event_source_disable_unref(s->main_source);
-                log_exit(s, "Main", s->main_pid, si->si_code, si->si_status);
-                s->main_pid = 0;
-                s->main_code = si->si_code;
-                s->main_status = si->si_status;
-                /* "-" before ExecStart=: a failed exit is recorded ($EXIT_CODE) but counts as success. */
-                if (s->unit->service.exec_start.commands[0].flags & EXEC_IGNORE_FAILURE)
-                        result = SERVICE_SUCCESS;
-                switch (s->state) {
-                case SERVICE_START: /* Type=notify, before READY=1 */
-                        log_unit_warning(s->unit->name, 0, "Main process exited before READY=1");
-                        stop_after_exit(s, result == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : result);
-                        break;
-                case SERVICE_START_POST:
-                case SERVICE_RUNNING:
-                        stop_after_exit(s, result);
-                        break;
-                case SERVICE_STOP_SIGTERM:
-                case SERVICE_STOP_SIGKILL:
-                        check_stopped(s);
-                        break;
-                default: /* during ExecStop=: the stop goes on */
-                        break;
-                }
-                return 0;
-        }
-
-        s->control_source = sd_event_source_disable_unref(s->control_source);
         log_exit(s, "Control", s->control_pid, si->si_code, si->si_status);
         s->control_pid = 0;
         if (s->state == SERVICE_STOP_SIGTERM || s->state == SERVICE_STOP_SIGKILL) {
                 check_stopped(s);
-                return 0;
+                return;
         }
         bool ignore = s->control_list && s->control_index > 0 &&
                       (s->control_list->commands[s->control_index - 1].flags & EXEC_IGNORE_FAILURE);
@@ -804,11 +754,10 @@ static int on_child(sd_event_source *source, const siginfo_t *si, void *userdata
                                 s->result = result;
                 } else {
                         enter_stop(s, result);
-                        return 0;
+                        return;
                 }
         }
         run_next_control(s);
-        return 0;
 }
 
 /* StartLimitIntervalSec=/StartLimitBurst=: at most burst starts within the interval. */
@@ -973,10 +922,9 @@ void service_instance_free(struct service_unit *s)
 
 void service_unit_done(struct service_unit *s)
 {
-        s->main_source = sd_event_source_disable_unref(s->main_source);
-        s->control_source = sd_event_source_disable_unref(s->control_source);
+        children_unwatch(&s->manager->children, &s->main_watch);
+        children_unwatch(&s->manager->children, &s->control_watch);
         s->timer = sd_event_source_disable_unref(s->timer);
-        s->exited = sd_event_source_disable_unref(s->exited);
         s->poll = sd_event_source_disable_unref(s->poll);
         s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
         if (s->cgroup_fd >= 0)

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include "children.h"
 #include "notify.h"
 #include "peer.h"
 #include "unit.h"
@@ -84,22 +85,19 @@ struct service_unit {
         enum service_state state;
         enum service_result result;
         pid_t main_pid;
-        sd_event_source *main_source;
+        struct child_watch main_watch;
         int main_code;   /* CLD_EXITED, CLD_KILLED or CLD_DUMPED of the last main process */
         int main_status; /* its exit status or signal */
         pid_t control_pid;
-        sd_event_source *control_source;
+        struct child_watch control_watch;
         const struct exec_list *control_list; /* the list the control process comes from */
         size_t control_index;
         sd_event_source *timer;
-        sd_event_source *exited;          /* the main process exited: the stop begins on the next turn */
-        enum service_result exited_result; /* what that exit means */
         /* KillMode=control-group and mixed reach the whole tree: the service's cgroup when
          * sockactd has one for it, else the process groups of its main and control processes. */
         int cgroup_fd;                  /* -1: none */
         sd_event_source *cgroup_source; /* cgroup.events: "populated" changed */
         pid_t main_pgid, control_pgid;  /* without a cgroup; 0 once the group is empty */
-        bool group_polled;     /* poll has been armed once in this state */
         sd_event_source *poll; /* checks again: whether the process groups emptied (without a cgroup),
                                 * or whether PIDFile= exists (Type=forking) */
         bool stop_requested;

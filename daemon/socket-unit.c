@@ -392,8 +392,8 @@ static void on_commands_done(struct commands *c, bool success, void *userdata);
 static void run_commands(struct socket_unit *s, enum socket_state state, const struct exec_list *list)
 {
         set_state(s, state);
-        if (commands_start(&s->commands, s->manager->event, s->unit, &s->manager->roots, list,
-                           s->unit->socket.timeout, on_commands_done, s) < 0) {
+        if (commands_start(&s->commands, s->manager->event, &s->manager->children, s->unit,
+                           &s->manager->roots, list, s->unit->socket.timeout, on_commands_done, s) < 0) {
                 log_unit_error(s->unit->name, ENOMEM, "Cannot run the commands of %s: %m",
                                socket_state_to_string(state));
                 s->failed = true;

@@ -66,10 +66,9 @@ struct spawn_error {
         int error; /* errno */
 };
 
-/* Starts the command. Returns 0 with the child's pid (which the caller watches, with sd-event's own
- * pidfd for it: the pid cannot be reused before it is reaped), or
- * -errno with *ret_error saying where it failed; a child that failed before exec has been
- * reaped. */
+/* Starts the command. Returns 0 with the child's pid (which the caller watches with children.h:
+ * the pid cannot be reused before it is reaped), or -errno with *ret_error saying where it failed;
+ * a child that failed before exec has been reaped. */
 int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error);
 
 /* Records which signals have a disposition other than the default: the only ones a child resets

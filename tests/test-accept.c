@@ -201,7 +201,7 @@ END_TEST
  * serves every waiting connection once instances end and give their fds back. */
 START_TEST(test_accept_out_of_fds)
 {
-        enum { CONNECTIONS = 8 };
+        enum { CONNECTIONS = 16 }; /* each running instance holds one fd of sockactd's: its connection */
         struct harness h;
         _cleanup_free_ char *address =
                 start_accept(&h, "", "ExecStart=/bin/sh -c 'echo hello; read line'\nStandardInput=socket\n");

@@ -224,7 +224,7 @@ START_TEST(test_forking_reaps_orphans)
                           "PIDFile=PIDFILE\n");
         report = request(&f.h, f.address, SOCK_STREAM);
         assert_daemon(&f, report);
-        wait_log(&f.h, NULL, "Reaped orphaned process");
+        wait_log(&f.h, NULL, "which no unit waits for");
         for (int waited = 0; waited <= T; waited += 50) { /* reaped: no zombie, only the daemon */
                 n = children_of(f.h.pid, pids, states, ELEMENTSOF(pids));
                 zombies = 0;
