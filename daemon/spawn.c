@@ -71,13 +71,14 @@ struct child {
 
 _Noreturn static void child_fail(struct child *c, enum spawn_stage stage)
 {
+        const struct spawn_error e = { .stage = stage, .error = errno };
         ssize_t n;
 
-        c->error = (struct spawn_error){ .stage = stage, .error = errno };
+        c->error = e;
         c->failed = true;
         if (c->error_fd >= 0)
                 do
-                        n = write(c->error_fd, &c->error, sizeof(c->error));
+                        n = write(c->error_fd, &e, sizeof(e));
                 while (n < 0 && errno == EINTR);
         _exit(127);
 }
