@@ -426,6 +426,7 @@ int exec_command_start(const struct unit *u, const struct exec_command *c, const
                 .argv = argv,
                 .envp = env,
                 .listen_pid = p->n_fds > 0,
+                .watchdog_pid = p->watchdog_pid,
                 .stdio = { io.fd[0], io.fd[1], io.fd[2] },
                 .fds = p->fds,
                 .n_fds = p->n_fds,

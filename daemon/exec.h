@@ -14,6 +14,7 @@ struct exec_params {
         int socket_fd;             /* what StandardInput=/Output=/Error=socket use, or -1 */
         bool socket_is_connection; /* socket_fd is an accepted connection (made blocking) */
         char *const *extra_env;    /* MAINPID=…, REMOTE_ADDR=…: set by sockactd for this command */
+        bool watchdog_pid;         /* WATCHDOG_PID=<its own pid>, with WATCHDOG_USEC= in extra_env */
         bool new_session;          /* its own process group, for KillMode= */
         bool in_cgroup;            /* in the service's cgroup cgroup_fd, for KillMode= */
         int cgroup_fd;

@@ -31,36 +31,37 @@ static void complain(struct notify_socket *n, const char *format, ...)
         log_warning(0, "Notification dropped: %s", message);
 }
 
-/* The service the sender belongs to, if NotifyAccess= lets it speak: main (its main process),
+/* Whether NotifyAccess= lets pid (of process group group) speak for s: main (its main process),
  * exec (its main or control process), all (any process of its cgroup; without cgroups, of the
  * process groups of its main and control processes). */
+static bool may_notify(const struct service_unit *s, pid_t pid, pid_t group)
+{
+        switch (s->unit->service.notify_access) {
+        case NOTIFY_MAIN:
+                return pid == s->main_pid;
+        case NOTIFY_EXEC:
+                return pid == s->main_pid || pid == s->control_pid;
+        case NOTIFY_ALL:
+                if (pid == s->main_pid || pid == s->control_pid)
+                        return true;
+                return s->cgroup_fd >= 0 ? cgroup_contains(s->cgroup_fd, pid) > 0
+                                         : group > 0 && (group == s->main_pgid || group == s->control_pgid);
+        default:
+                return false;
+        }
+}
+
+/* The service, or Accept=yes instance, the sender belongs to. */
 static struct service_unit *find_sender(struct manager *m, pid_t pid)
 {
         pid_t group = getpgid(pid);
 
-        for (size_t i = 0; i < m->n_services; i++) {
-                struct service_unit *s = &m->services[i];
-
-                switch (s->unit->service.notify_access) {
-                case NOTIFY_MAIN:
-                        if (pid == s->main_pid)
-                                return s;
-                        break;
-                case NOTIFY_EXEC:
-                        if (pid == s->main_pid || pid == s->control_pid)
-                                return s;
-                        break;
-                case NOTIFY_ALL:
-                        if (pid == s->main_pid || pid == s->control_pid)
-                                return s;
-                        if (s->cgroup_fd >= 0 ? cgroup_contains(s->cgroup_fd, pid) > 0
-                                              : group > 0 && (group == s->main_pgid || group == s->control_pgid))
-                                return s;
-                        break;
-                default:
-                        break;
-                }
-        }
+        for (size_t i = 0; i < m->n_services; i++)
+                if (may_notify(&m->services[i], pid, group))
+                        return &m->services[i];
+        for (struct service_unit *s = m->instances; s; s = s->next_instance)
+                if (may_notify(s, pid, group))
+                        return s;
         return NULL;
 }
 

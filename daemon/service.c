@@ -22,6 +22,7 @@ static const char *const service_state_table[_SERVICE_STATE_MAX] = {
         [SERVICE_START] = "start",
         [SERVICE_START_POST] = "start-post",
         [SERVICE_RUNNING] = "running",
+        [SERVICE_RELOAD] = "reload",
         [SERVICE_STOP] = "stop",
         [SERVICE_STOP_SIGTERM] = "stop-sigterm",
         [SERVICE_STOP_SIGKILL] = "stop-sigkill",
@@ -119,10 +120,22 @@ static void remove_pid_file(const struct service_unit *s)
                 log_unit_warning(s->unit->name, errno, "Cannot remove PIDFile=%s: %m", path);
 }
 
+/* The states in which WatchdogSec= applies: from the end of the start-up on. */
+static bool watchdog_applies(enum service_state state)
+{
+        return state == SERVICE_START_POST || state == SERVICE_RUNNING || state == SERVICE_RELOAD;
+}
+
+static void arm_watchdog(struct service_unit *s);
+
 static void set_state(struct service_unit *s, enum service_state state)
 {
         if (s->state == state)
                 return;
+        if (!watchdog_applies(state))
+                s->watchdog = sd_event_source_disable_unref(s->watchdog);
+        else if (!watchdog_applies(s->state))
+                arm_watchdog(s);
         if (state == SERVICE_DEAD || state == SERVICE_FAILED || state == SERVICE_AUTO_RESTART) {
                 s->main_pgid = s->control_pgid = 0; /* emptied, or left by KillMode=process */
                 remove_pid_file(s);
@@ -147,17 +160,66 @@ static void arm_timer(struct service_unit *s, uint64_t usec)
                 log_unit_warning(s->unit->name, 0, "Cannot arm a timer, the service may wait forever");
 }
 
+static void enter_signal(struct service_unit *s, enum service_state state);
+
+/* Missed WATCHDOG=1, or WATCHDOG=trigger: the service is aborted, as systemd does it (ExecStop=
+ * does not run), and its result is "watchdog". */
+static void fire_watchdog(struct service_unit *s)
+{
+        s->watchdog = sd_event_source_disable_unref(s->watchdog);
+        if (!watchdog_applies(s->state))
+                return;
+        if (s->result == SERVICE_SUCCESS)
+                s->result = SERVICE_FAILURE_WATCHDOG;
+        s->watchdog_fired = true;
+        enter_signal(s, SERVICE_STOP_SIGTERM);
+}
+
+static int on_watchdog(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        struct service_unit *s = userdata;
+
+        (void) source, (void) usec;
+        log_unit_error(s->unit->name, 0, "Watchdog timeout: no WATCHDOG=1 within %.3gs, sending SIGABRT",
+                       (double) s->watchdog_usec / USEC_PER_SEC);
+        fire_watchdog(s);
+        return 0;
+}
+
+/* (Re)starts the watchdog's count from now. */
+static void arm_watchdog(struct service_unit *s)
+{
+        if (s->watchdog_usec == 0) {
+                s->watchdog = sd_event_source_disable_unref(s->watchdog);
+                return;
+        }
+        if (s->watchdog && sd_event_source_set_time_relative(s->watchdog, s->watchdog_usec) >= 0 &&
+            sd_event_source_set_enabled(s->watchdog, SD_EVENT_ONESHOT) >= 0)
+                return;
+        s->watchdog = sd_event_source_disable_unref(s->watchdog);
+        if (sd_event_add_time_relative(s->manager->event, &s->watchdog, CLOCK_MONOTONIC, s->watchdog_usec,
+                                       SERVICE_WATCHDOG_ACCURACY_USEC, on_watchdog, s) < 0)
+                log_unit_warning(s->unit->name, 0, "Cannot arm the watchdog, WatchdogSec= has no effect");
+}
+
 static void on_main_exit(struct child_watch *w, const siginfo_t *si);
 static void on_control_exit(struct child_watch *w, const siginfo_t *si);
 
-#define ENVIRONMENT_MAX 7 /* the assignments control_environment() may add */
+#define ENVIRONMENT_MAX 8 /* the assignments control_environment() may add */
 
 /* The environment sockactd adds to a command: $NOTIFY_SOCKET (unless NotifyAccess=none),
- * $MAINPID, an instance's $REMOTE_ADDR and $REMOTE_PORT, and during a stop the result so far. */
-static void control_environment(const struct service_unit *s, char buf[ENVIRONMENT_MAX][PATH_MAX + 16],
-                                char *env[ENVIRONMENT_MAX + 1])
+ * $MAINPID, an instance's $REMOTE_ADDR and $REMOTE_PORT, the main process's $WATCHDOG_USEC
+ * (spawn adds $WATCHDOG_PID), and during a stop the result so far. */
+static void control_environment(const struct service_unit *s, bool main,
+                                char buf[ENVIRONMENT_MAX][PATH_MAX + 16], char *env[ENVIRONMENT_MAX + 1])
 {
         size_t n = 0;
+
+        if (main && s->watchdog_usec > 0) {
+                snprintf(buf[n], sizeof(buf[n]), "WATCHDOG_USEC=%" PRIu64, s->watchdog_usec);
+                env[n] = buf[n];
+                n++;
+        }
 
         if (s->connection && s->connection->remote_addr[0]) {
                 snprintf(buf[n], sizeof(buf[n]), "REMOTE_ADDR=%s", s->connection->remote_addr);
@@ -245,7 +307,8 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
                         p.fd_names = names;
                 }
         }
-        control_environment(s, buf, env);
+        p.watchdog_pid = main && s->watchdog_usec > 0;
+        control_environment(s, main, buf, env);
         r = exec_command_start(s->unit, c, &p, &s->manager->roots, ret_pid);
         if (r < 0)
                 return r;
@@ -405,9 +468,10 @@ static void enter_forked(struct service_unit *s)
                 pid_file_path(s, path);
                 r = read_pid_file(s, &pid);
                 if (r == -ENOENT) {
-                        if (!s->poll && sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
-                                                                   SERVICE_POLL_USEC, SERVICE_POLL_ACCURACY_USEC,
-                                                                   on_poll, s) < 0)
+                        if (!s->poll &&
+                            sd_event_add_time_relative(s->manager->event, &s->poll, CLOCK_MONOTONIC,
+                                                       SERVICE_POLL_USEC, SERVICE_POLL_ACCURACY_USEC,
+                                                       on_poll, s) < 0)
                                 enter_stop(s, SERVICE_FAILURE_RESOURCES);
                         return; /* on_poll() comes back; TimeoutStartSec= runs */
                 }
@@ -446,7 +510,8 @@ static void enter_forked(struct service_unit *s)
                                 enter_stop(s, SERVICE_FAILURE_PROTOCOL);
                                 return;
                         }
-                        log_unit_info(s->unit->name, "No main process (%s); running until its cgroup is empty",
+                        log_unit_info(s->unit->name,
+                                      "No main process (%s); running until its cgroup is empty",
                                       c->guess_main_pid ? "several candidates" : "GuessMainPID=no");
                 }
         }
@@ -473,6 +538,9 @@ static void enter_start(struct service_unit *s)
         int r;
 
         s->main_code = s->main_status = 0;
+        s->watchdog_usec = c->watchdog_sec; /* WATCHDOG_USEC= lasts one run */
+        s->watchdog_fired = false;
+        s->fdstore_warned = false;
         if (c->type == SERVICE_ONESHOT || c->type == SERVICE_FORKING) {
                 begin_control(s, SERVICE_START, &c->exec_start, c->timeout_start);
                 return;
@@ -620,7 +688,7 @@ static int on_cgroup_event(sd_event_source *source, int fd, uint32_t revents, vo
 static void enter_signal(struct service_unit *s, enum service_state state)
 {
         const struct service_config *c = &s->unit->service;
-        int sig = state == SERVICE_STOP_SIGTERM ? c->kill_signal : SIGKILL;
+        int sig = state != SERVICE_STOP_SIGTERM ? SIGKILL : s->watchdog_fired ? SIGABRT : c->kill_signal;
 
         set_state(s, state);
         s->control_list = NULL;
@@ -724,6 +792,7 @@ static void on_main_exit(struct child_watch *w, const siginfo_t *si)
                 break;
         case SERVICE_START_POST:
         case SERVICE_RUNNING:
+        case SERVICE_RELOAD:
                 enter_stop(s, result);
                 break;
         case SERVICE_STOP_SIGTERM:
@@ -838,8 +907,51 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
         return 0;
 }
 
+/* EXTEND_TIMEOUT_USEC=: the running timeout (of the start, or of the stop) ends no sooner than usec
+ * from now. */
+static void extend_timeout(struct service_unit *s, uint64_t usec)
+{
+        uint64_t now = now_usec(), until;
+
+        if (!s->timer || sd_event_source_get_time(s->timer, &until) < 0)
+                return; /* no timeout runs */
+        if (until < now + usec && sd_event_source_set_time(s->timer, now + usec) >= 0)
+                log_unit_debug(s->unit->name, "EXTEND_TIMEOUT_USEC=%" PRIu64 ": the %s timeout is extended",
+                               usec, service_state_to_string(s->state));
+}
+
+/* MAINPID=: taken for a running child of sockactd's that no other unit owns (sockactd sees the
+ * exit of its own children only); the former main process, if it runs on, is no longer waited
+ * for. */
+static void take_main_pid(struct service_unit *s, pid_t pid)
+{
+        siginfo_t si = { 0 };
+
+        if (pid == s->main_pid || (s->state != SERVICE_START && !watchdog_applies(s->state)))
+                return;
+        if (manager_owns_pid(s->manager, pid) ||
+            waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0) {
+                log_unit_warning(s->unit->name, 0,
+                                 "MAINPID=%d ignored: not a running child of sockactd that no unit owns",
+                                 (int) pid);
+                return;
+        }
+        children_unwatch(&s->manager->children, &s->main_watch);
+        adopt_main(s, pid);
+}
+
 void service_unit_notify(struct service_unit *s, const struct notify_message *m)
 {
+        const char *name = s->unit->name;
+
+        if (m->main_pid > 0)
+                take_main_pid(s, m->main_pid);
+        if (m->fdstore && !s->fdstore_warned) { /* once per run */
+                log_unit_warning(name, 0,
+                                 "FDSTORE=1 ignored: this version has no fd store, the fds are closed");
+                s->fdstore_warned = true;
+        }
+
         if (m->status) {
                 char *copy = strdup(m->status);
                 if (copy) {
@@ -847,9 +959,44 @@ void service_unit_notify(struct service_unit *s, const struct notify_message *m)
                         s->status = copy;
                 }
         }
+        if (m->errno_value > 0) {
+                s->status_errno = m->errno_value;
+                log_unit_debug(name, "ERRNO=%d", m->errno_value);
+        }
+        if (m->extend_timeout_usec > 0)
+                extend_timeout(s, m->extend_timeout_usec);
+        if (m->watchdog_usec > 0) {
+                log_unit_debug(name, "WATCHDOG_USEC=%" PRIu64, m->watchdog_usec);
+                s->watchdog_usec = m->watchdog_usec;
+                if (watchdog_applies(s->state))
+                        arm_watchdog(s);
+        }
+        if (m->watchdog && watchdog_applies(s->state))
+                arm_watchdog(s);
+        if (m->watchdog_trigger && watchdog_applies(s->state)) {
+                log_unit_error(name, 0, "WATCHDOG=trigger, sending SIGABRT");
+                fire_watchdog(s);
+                return;
+        }
+        if (m->reloading && s->state == SERVICE_RUNNING) {
+                log_unit_info(name, "Reloading (RELOADING=1)");
+                set_state(s, SERVICE_RELOAD);
+        }
+        if (m->stopping && (s->state == SERVICE_RUNNING || s->state == SERVICE_RELOAD)) {
+                /* as if sockactd had sent the SIGTERM: TimeoutStopSec= runs, then SIGKILL */
+                log_unit_info(name, "Stopping (STOPPING=1)");
+                set_state(s, SERVICE_STOP_SIGTERM);
+                s->control_list = NULL;
+                arm_timer(s, s->unit->service.timeout_stop);
+                check_stopped(s);
+                return;
+        }
         if (m->ready && s->state == SERVICE_START && s->unit->service.type == SERVICE_NOTIFY) {
-                log_unit_debug(s->unit->name, "READY=1");
+                log_unit_debug(name, "READY=1");
                 enter_start_post(s);
+        } else if (m->ready && s->state == SERVICE_RELOAD) {
+                log_unit_info(name, "Reloaded (READY=1)");
+                set_state(s, SERVICE_RUNNING);
         }
 }
 
@@ -925,6 +1072,7 @@ void service_unit_done(struct service_unit *s)
         children_unwatch(&s->manager->children, &s->main_watch);
         children_unwatch(&s->manager->children, &s->control_watch);
         s->timer = sd_event_source_disable_unref(s->timer);
+        s->watchdog = sd_event_source_disable_unref(s->watchdog);
         s->poll = sd_event_source_disable_unref(s->poll);
         s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
         if (s->cgroup_fd >= 0)

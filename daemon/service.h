@@ -27,6 +27,7 @@ enum service_state {
         SERVICE_START,
         SERVICE_START_POST,
         SERVICE_RUNNING,
+        SERVICE_RELOAD, /* RELOADING=1 until READY=1 */
         SERVICE_STOP,
         SERVICE_STOP_SIGTERM,
         SERVICE_STOP_SIGKILL,
@@ -55,6 +56,7 @@ enum service_result {
  * is not there yet is looked for again. */
 #define SERVICE_POLL_USEC          (50 * USEC_PER_MSEC)
 #define SERVICE_POLL_ACCURACY_USEC USEC_PER_MSEC /* sd-event's default, 0, would mean 250 ms */
+#define SERVICE_WATCHDOG_ACCURACY_USEC (10 * USEC_PER_MSEC) /* a missed WATCHDOG=1 is acted on within */
 
 /* Accept=yes: the connection an instance serves, and where it came from. */
 struct service_connection {
@@ -93,6 +95,11 @@ struct service_unit {
         const struct exec_list *control_list; /* the list the control process comes from */
         size_t control_index;
         sd_event_source *timer;
+        sd_event_source *watchdog; /* fires unless WATCHDOG=1 comes first */
+        uint64_t watchdog_usec;    /* WatchdogSec=, or this run's WATCHDOG_USEC=; 0: off */
+        bool watchdog_fired;       /* the kill sequence starts with SIGABRT */
+        int status_errno;          /* the last ERRNO=, 0: none */
+        bool fdstore_warned;       /* FDSTORE=1 came in this run, and was logged as ignored */
         /* KillMode=control-group and mixed reach the whole tree: the service's cgroup when
          * sockactd has one for it, else the process groups of its main and control processes. */
         int cgroup_fd;                  /* -1: none */

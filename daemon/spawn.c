@@ -10,8 +10,8 @@
  * cannot do what a service needs before exec (setsid, credentials, limits, the cgroup).
  * Sharing memory asks two things of the child: it writes nothing of sockactd's but its own
  * locals and its error report (struct child), and no signal handler may run in it, so every
- * signal stays blocked until the dispositions are reset. Builds with AddressSanitizer use fork(), whose instrumented
- * code cannot run on a foreign stack; the child's code is the same. */
+ * signal stays blocked until the dispositions are reset. Builds with AddressSanitizer use fork(), whose
+ * instrumented code cannot run on a foreign stack; the child's code is the same. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -60,12 +60,12 @@ struct child {
         const struct spawn_request *r;
         int *sources; /* [3 + n_fds]: the fd that becomes 0, 1, 2, 3, … */
         char **envp;
-        char *listen_pid; /* "LISTEN_PID=" and room for the pid, inside envp, or NULL */
+        char *own_pid[2]; /* "LISTEN_PID=", "WATCHDOG_PID=" with room for the pid, inside envp, or NULL */
         /* A failure before exec: with clone() the child writes it here, in the parent's memory;
          * after fork() it goes through a close-on-exec pipe, whose write end is error_fd. */
         bool failed;
         struct spawn_error error;
-        int error_fd; /* -1 with clone() */
+        int error_fd;  /* -1 with clone() */
         int unused_fd; /* the pipe's read end, closed in the child; -1 with clone() */
 };
 
@@ -168,13 +168,13 @@ static int set_nonblock(int fd, bool on)
         return fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 }
 
-/* Writes the decimal pid after "LISTEN_PID=" without allocating. */
-static void write_listen_pid(char *entry)
+/* Writes the decimal pid after the '=' of entry without allocating. */
+static void write_own_pid(char *entry)
 {
         char digits[24];
         size_t n = 0;
         unsigned long pid = (unsigned long) getpid();
-        char *p = entry + strlen("LISTEN_PID=");
+        char *p = strchr(entry, '=') + 1;
 
         do
                 digits[n++] = (char) ('0' + pid % 10);
@@ -238,8 +238,9 @@ _Noreturn static void child_run(struct child *c)
         }
         if (r->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(c, SPAWN_STAGE_NO_NEW_PRIVILEGES);
-        if (c->listen_pid)
-                write_listen_pid(c->listen_pid);
+        for (size_t i = 0; i < ELEMENTSOF(c->own_pid); i++)
+                if (c->own_pid[i])
+                        write_own_pid(c->own_pid[i]);
         execve(r->path, r->argv, c->envp);
         child_fail(c, SPAWN_STAGE_EXEC);
 }
@@ -322,11 +323,11 @@ static pid_t start_child(struct child *c)
 #endif
 
 /* The fd table and the environment vector, allocated before the child exists. */
-static int child_prepare(const struct spawn_request *r, char listen_pid[static 40], struct child *ret)
+static int child_prepare(const struct spawn_request *r, char own_pid[2][40], struct child *ret)
 {
         size_t n_env = strv_length(r->envp);
         int *sources = calloc(3 + r->n_fds, sizeof(int));
-        char **envp = calloc(n_env + 2, sizeof(char *));
+        char **envp = calloc(n_env + 3, sizeof(char *));
 
         if (!sources || !envp) {
                 free(sources);
@@ -338,27 +339,26 @@ static int child_prepare(const struct spawn_request *r, char listen_pid[static 4
         for (size_t i = 0; i < r->n_fds; i++)
                 sources[3 + i] = r->fds[i];
         memcpy(envp, r->envp, n_env * sizeof(char *));
+        *ret = (struct child){ .r = r, .sources = sources, .envp = envp, .error_fd = -1, .unused_fd = -1 };
         if (r->listen_pid) {
-                strcpy(listen_pid, "LISTEN_PID=");
-                envp[n_env] = listen_pid;
+                strcpy(own_pid[0], "LISTEN_PID=");
+                ret->own_pid[0] = envp[n_env++] = own_pid[0];
         }
-        *ret = (struct child){ .r = r,
-                               .sources = sources,
-                               .envp = envp,
-                               .listen_pid = r->listen_pid ? listen_pid : NULL,
-                               .error_fd = -1,
-                               .unused_fd = -1 };
+        if (r->watchdog_pid) {
+                strcpy(own_pid[1], "WATCHDOG_PID=");
+                ret->own_pid[1] = envp[n_env++] = own_pid[1];
+        }
         return 0;
 }
 
 int spawn_command(const struct spawn_request *r, pid_t *ret_pid, struct spawn_error *ret_error)
 {
-        char listen_pid[40];
+        char own_pid[2][40];
         struct child c;
         pid_t pid;
         int k;
 
-        k = child_prepare(r, listen_pid, &c);
+        k = child_prepare(r, own_pid, &c);
         if (k < 0) {
                 *ret_error = (struct spawn_error){ SPAWN_STAGE_FORK, -k };
                 return k;

@@ -37,7 +37,8 @@ struct spawn_request {
         const char *path; /* the executable, an absolute path */
         char *const *argv;
         char *const *envp;
-        bool listen_pid; /* add LISTEN_PID=<the child's own pid> to envp */
+        bool listen_pid;   /* add LISTEN_PID=<the child's own pid> to envp */
+        bool watchdog_pid; /* add WATCHDOG_PID=<the child's own pid> to envp */
         int stdio[3];    /* the fds that become 0, 1 and 2 */
         const int *fds;  /* the fds that become 3, 4, … in this order */
         size_t n_fds;

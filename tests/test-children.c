@@ -114,7 +114,8 @@ START_TEST(test_bucket_collisions)
 {
         struct children c = { 0 };
         struct seen s[4] = { 0 };
-        pid_t pids[4] = { 100, 100 + CHILDREN_BUCKETS, 100 + 2 * CHILDREN_BUCKETS, 100 + 3 * CHILDREN_BUCKETS };
+        pid_t pids[4] = { 100, 100 + CHILDREN_BUCKETS, 100 + 2 * CHILDREN_BUCKETS,
+                          100 + 3 * CHILDREN_BUCKETS };
 
         for (int i = 0; i < 4; i++)
                 children_watch(&c, &s[i].watch, pids[i], on_exit_seen);
