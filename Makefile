@@ -145,9 +145,12 @@ man: $(GEN_MAN)
 	$(GEN_MAN) --update $(MAN_PAGES)
 
 # The example units name the installed hello-http; the copy that "make run" uses names the build's.
+# units/systemd/sockactd.service is systemd's unit for sockactd itself, not an example.
+EXAMPLE_UNITS := $(sort $(wildcard units/*.socket units/*.service))
+
 run: all
 	@rm -rf $(BUILD)/run && mkdir -p $(BUILD)/run/units
-	@for f in units/*; do \
+	@for f in $(EXAMPLE_UNITS); do \
 	        sed -e 's|/usr/local/libexec/sockact/|$(abspath $(BUILD))/examples/|' \
 	            -e 's|%t/|$(abspath $(BUILD))/run/|' $$f > $(BUILD)/run/units/$${f##*/}; \
 	done
@@ -155,15 +158,17 @@ run: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-	           $(DESTDIR)$(PREFIX)/share/sockact/units
+	           $(DESTDIR)$(PREFIX)/share/sockact/units $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0755 $(SOCKACTD) $(DESTDIR)$(PREFIX)/sbin/sockactd
 	install -m 0755 $(SOCKACTL) $(DESTDIR)$(PREFIX)/bin/sockactl
 	install -m 0644 $(LIBSOCKACT) $(DESTDIR)$(PREFIX)/lib/libsockact.a
 	install -d $(DESTDIR)$(PREFIX)/libexec/sockact
 	install -m 0755 $(EXAMPLES) $(DESTDIR)$(PREFIX)/libexec/sockact/
-	for f in units/*; do \
+	for f in $(EXAMPLE_UNITS); do \
 	        sed 's|/usr/local/libexec/sockact/|$(PREFIX)/libexec/sockact/|' $$f > $(DESTDIR)$(PREFIX)/share/sockact/units/$${f##*/}; \
 	done
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' units/systemd/sockactd.service \
+	        > $(DESTDIR)$(PREFIX)/lib/systemd/system/sockactd.service
 	for page in $(MAN_PAGES); do \
 	        section=$${page##*.}; \
 	        install -d $(DESTDIR)$(PREFIX)/share/man/man$$section; \

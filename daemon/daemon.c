@@ -185,6 +185,8 @@ int daemon_run(const struct daemon_options *o)
         spawn_record_dispositions();
 
         r = sd_event_default(&event);
+        if (r >= 0) /* WATCHDOG=1 to sockactd's own manager when $WATCHDOG_USEC asks for it */
+                r = sd_event_set_watchdog(event, true);
         if (r >= 0)
                 r = sd_event_add_signal(event, NULL, SIGTERM, on_stop_signal, &m);
         if (r >= 0)

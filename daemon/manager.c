@@ -2,6 +2,7 @@
  * order of the unit set (sorted by name); each service knows the sockets that feed it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <systemd/sd-daemon.h>
 
 #include "log.h"
 #include "manager.h"
@@ -209,11 +210,22 @@ static void continue_stop(struct manager *m)
         sd_event_exit(m->event, 0);
 }
 
+/* Every socket unit has settled: logged, and told to sockactd's own manager when it has one
+ * ($NOTIFY_SOCKET; sd_notify() does nothing without it). */
+static void ready(struct manager *m)
+{
+        size_t listening = manager_listening(m);
+
+        log_info("%zu sockets listening, ready", listening);
+        (void) sd_notifyf(false, "READY=1\nSTATUS=%zu sockets listening, %zu failed", listening,
+                          m->n_sockets - listening);
+}
+
 void manager_socket_settled(struct manager *m, struct socket_unit *s)
 {
         (void) s;
         if (m->n_sockets_starting > 0 && --m->n_sockets_starting == 0 && !m->stopping)
-                log_info("%zu sockets listening, ready", manager_listening(m));
+                ready(m);
 }
 
 void manager_socket_down(struct manager *m, struct socket_unit *s)
@@ -425,7 +437,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         for (size_t k = 0; k < m->n_sockets; k++)
                 socket_unit_start(&m->sockets[k]);
         if (m->n_sockets == 0)
-                log_info("0 sockets listening, ready");
+                ready(m);
         return 0;
 }
 
@@ -434,6 +446,7 @@ void manager_begin_stop(struct manager *m)
         if (m->stopping)
                 return;
         m->stopping = true;
+        (void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
         for (size_t i = 0; i < m->n_services; i++)
                 service_unit_stop(&m->services[i]);
         for (struct service_unit *s = m->instances; s; s = s->next_instance)

@@ -8,6 +8,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include "checks.h"
+#include "harness.h"
 #include "support.h"
 #include "tests.h"
 #include "util.h"
@@ -197,6 +199,41 @@ START_TEST(test_daemon_starts_and_stops)
 }
 END_TEST
 
+/* units/systemd/sockactd.service, the unit that runs sockactd under systemd, is one systemd takes
+ * without a complaint (systemd-analyze verify, with ExecStart= naming the sockactd under test). */
+START_TEST(test_systemd_unit_verifies)
+{
+        char dir[] = "/tmp/sockact-unit.XXXXXX", path[PATH_MAX], sockactd[PATH_MAX];
+        _cleanup_free_ char *text = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        struct run_result r;
+
+        if (access("/usr/bin/systemd-analyze", X_OK) < 0) {
+                fprintf(stderr, "test_systemd_unit_verifies: no systemd-analyze, not run\n");
+                return;
+        }
+        ck_assert_ptr_nonnull(realpath(SOCKACTD, sockactd));
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/sockactd.service", dir);
+        ck_assert_int_eq(harness_read_file("units/systemd/sockactd.service", 1 << 16, &text), 0);
+        ck_assert_ptr_nonnull(strstr(text, "ExecStart=/usr/local/sbin/sockactd\n"));
+        text = replace_all(text, "/usr/local/sbin/sockactd", sockactd);
+        f = fopen(path, "we");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_ge(fputs(text, f), 0);
+        ck_assert_int_eq(fflush(f), 0);
+
+        char *argv[] = { (char *) "/usr/bin/systemd-analyze", (char *) "verify", (char *) "--man=no", path,
+                         NULL };
+        r = run_program(argv);
+        unlink(path);
+        rmdir(dir);
+        ck_assert_msg(r.status == 0 && r.err[0] == '\0', "systemd-analyze verify (status %d):\n%s", r.status,
+                      r.err);
+        run_result_clear(&r);
+}
+END_TEST
+
 Suite *sockactd_suite(void)
 {
         Suite *s = suite_create("sockactd");
@@ -210,6 +247,7 @@ Suite *sockactd_suite(void)
         tcase_add_test(t, test_dump);
         tcase_add_test(t, test_usage_errors);
         tcase_add_test(t, test_daemon_starts_and_stops);
+        tcase_add_test(t, test_systemd_unit_verifies);
         suite_add_tcase(s, t);
         return s;
 }
