@@ -36,6 +36,7 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
         for (size_t k = 0; k < m->n_sockets; k++)
                 if (feeds(m, k, s) && m->sockets[k].listening)
                         max += m->sockets[k].unit->socket.n_listens;
+        max += s->fd_store.n;
         fds = calloc(max + 1, sizeof(int));
         if (!fds)
                 return -ENOMEM;
@@ -50,6 +51,12 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
                         if (r < 0)
                                 return r;
                 }
+        }
+        for (size_t i = 0; i < s->fd_store.n; i++) { /* then the fd store, in its order */
+                fds[n++] = s->fd_store.fds[i]->fd;
+                r = strv_extend(&names, s->fd_store.fds[i]->name);
+                if (r < 0)
+                        return r;
         }
         *ret_fds = TAKE_PTR(fds);
         *ret_names = TAKE_PTR(names);

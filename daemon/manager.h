@@ -49,7 +49,8 @@ void manager_begin_stop(struct manager *m);
 void manager_free(struct manager *m);
 
 /* The fds a service gets at 3…, in configuration order: those of the socket units that name it
- * (Service= or by name), then those of its Sockets=; and the LISTEN_FDNAMES name of each. */
+ * (Service= or by name), then those of its Sockets=, then its fd store; and the LISTEN_FDNAMES
+ * name of each. */
 int manager_service_fds(struct manager *m, const struct service_unit *s, int **ret_fds, char ***ret_names,
                         size_t *ret_n);
 

@@ -65,12 +65,29 @@ static struct service_unit *find_sender(struct manager *m, pid_t pid)
         return NULL;
 }
 
-static void close_fds(struct msghdr *msg)
+/* The fds that came with the message, gathered into fds[]: *ret_n of them. */
+static void gather_fds(struct msghdr *msg, int fds[NOTIFY_FDS_MAX], size_t *ret_n)
 {
+        size_t n = 0;
+
         for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
                 if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-                        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
-                                close(((int *) CMSG_DATA(c))[i]);
+                        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+                                int fd;
+
+                                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                                if (n < NOTIFY_FDS_MAX)
+                                        fds[n++] = fd;
+                                else
+                                        close(fd);
+                        }
+        *ret_n = n;
+}
+
+static void close_all(const int *fds, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                close(fds[i]);
 }
 
 static const struct ucred *credentials(struct msghdr *msg)
@@ -98,33 +115,39 @@ static int on_message(sd_event_source *source, int fd, uint32_t revents, void *u
         const struct ucred *cred;
         struct service_unit *s;
         const char *reason = NULL;
+        int fds[NOTIFY_FDS_MAX];
+        size_t n_fds = 0;
         ssize_t len;
 
         (void) source, (void) revents;
         len = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
         if (len < 0)
                 return 0; /* EAGAIN and the like: the next wakeup reads on */
-        close_fds(&msg);  /* the fd store comes with FDSTORE=1; nothing else keeps fds */
+        gather_fds(&msg, fds, &n_fds);
         if ((size_t) len > NOTIFY_MESSAGE_MAX || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+                close_all(fds, n_fds);
                 complain(n, "message or its fds over the limit (%d bytes, %d fds)", NOTIFY_MESSAGE_MAX,
                          NOTIFY_FDS_MAX);
                 return 0;
         }
         cred = credentials(&msg);
         if (!cred || cred->pid <= 0) {
+                close_all(fds, n_fds);
                 complain(n, "no sender credentials");
                 return 0;
         }
         s = find_sender(n->manager, cred->pid);
         if (!s) {
+                close_all(fds, n_fds);
                 complain(n, "process %d is not allowed to notify any service", (int) cred->pid);
                 return 0;
         }
         if (notify_parse(buf, (size_t) len, &m, &reason) < 0) {
+                close_all(fds, n_fds);
                 complain(n, "from %s (process %d): %s", s->unit->name, (int) cred->pid, reason);
                 return 0;
         }
-        service_unit_notify(s, &m);
+        service_unit_notify(s, &m, fds, n_fds);
         notify_message_clear(&m);
         return 0;
 }

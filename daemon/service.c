@@ -120,6 +120,19 @@ static void remove_pid_file(const struct service_unit *s)
                 log_unit_warning(s->unit->name, errno, "Cannot remove PIDFile=%s: %m", path);
 }
 
+/* FileDescriptorStorePreserve=: no empties the store at any stop, restart keeps it for a restart,
+ * yes keeps it until sockactd exits. */
+static void release_fd_store(struct service_unit *s, enum service_state state)
+{
+        enum fd_store_preserve preserve = s->unit->service.fd_store_preserve;
+
+        if (s->fd_store.n == 0 || preserve == FD_STORE_PRESERVE_YES ||
+            (preserve == FD_STORE_PRESERVE_RESTART && state == SERVICE_AUTO_RESTART))
+                return;
+        log_unit_debug(s->unit->name, "Closing the %zu fds of its fd store", s->fd_store.n);
+        fd_store_clear(&s->fd_store);
+}
+
 /* The states in which WatchdogSec= applies: from the end of the start-up on. */
 static bool watchdog_applies(enum service_state state)
 {
@@ -139,6 +152,7 @@ static void set_state(struct service_unit *s, enum service_state state)
         if (state == SERVICE_DEAD || state == SERVICE_FAILED || state == SERVICE_AUTO_RESTART) {
                 s->main_pgid = s->control_pgid = 0; /* emptied, or left by KillMode=process */
                 remove_pid_file(s);
+                release_fd_store(s, state);
         }
         log_unit_debug(s->unit->name, "%s → %s", service_state_to_string(s->state),
                        service_state_to_string(state));
@@ -940,18 +954,56 @@ static void take_main_pid(struct service_unit *s, pid_t pid)
         adopt_main(s, pid);
 }
 
-void service_unit_notify(struct service_unit *s, const struct notify_message *m)
+/* FDSTORE=1: each fd under FDNAME= ("stored" without one), watched for a hangup unless FDPOLL=0. */
+static void store_fds(struct service_unit *s, const struct notify_message *m, const int *fds, size_t n_fds)
+{
+        const char *name = m->fdname ? m->fdname : "stored";
+        size_t max = s->unit->service.fd_store_max;
+
+        if (max == 0) {
+                if (!s->fdstore_warned) /* once per run */
+                        log_unit_warning(
+                                s->unit->name, 0,
+                                "FDSTORE=1 refused: FileDescriptorStoreMax= is 0, the fds are closed");
+                s->fdstore_warned = true;
+                for (size_t i = 0; i < n_fds; i++)
+                        close(fds[i]);
+                return;
+        }
+        for (size_t i = 0; i < n_fds; i++) {
+                int r = fd_store_add(&s->fd_store, s->manager->event, fds[i], name, !m->fdpoll_off, max);
+
+                if (r == -ENOBUFS)
+                        log_unit_warning(s->unit->name, 0,
+                                         "FDSTORE=1: the fd store is full (FileDescriptorStoreMax=%zu), fd "
+                                         "\"%s\" closed",
+                                         max, name);
+                else if (r == -EEXIST)
+                        log_unit_debug(s->unit->name, "FDSTORE=1: fd \"%s\" is stored already", name);
+                else if (r < 0)
+                        log_unit_warning(s->unit->name, r, "FDSTORE=1: cannot store fd \"%s\": %m", name);
+                else
+                        log_unit_debug(s->unit->name, "FDSTORE=1: stored fd \"%s\" (%zu in the store)", name,
+                                       s->fd_store.n);
+        }
+}
+
+void service_unit_notify(struct service_unit *s, const struct notify_message *m, const int *fds,
+                         size_t n_fds)
 {
         const char *name = s->unit->name;
 
+        if (m->fdstore_remove && m->fdname)
+                log_unit_debug(name, "FDSTOREREMOVE=1: %zu fds \"%s\" closed",
+                               fd_store_remove(&s->fd_store, m->fdname), m->fdname);
+        if (m->fdstore)
+                store_fds(s, m, fds, n_fds);
+        else
+                for (size_t i = 0; i < n_fds; i++)
+                        close(fds[i]);
+
         if (m->main_pid > 0)
                 take_main_pid(s, m->main_pid);
-        if (m->fdstore && !s->fdstore_warned) { /* once per run */
-                log_unit_warning(name, 0,
-                                 "FDSTORE=1 ignored: this version has no fd store, the fds are closed");
-                s->fdstore_warned = true;
-        }
-
         if (m->status) {
                 char *copy = strdup(m->status);
                 if (copy) {
@@ -1028,7 +1080,9 @@ bool service_unit_is_down(const struct service_unit *s)
 
 int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u)
 {
-        *s = (struct service_unit){ .manager = m, .unit = u, .state = SERVICE_DEAD, .cgroup_fd = -1 };
+        *s = (struct service_unit){
+                .manager = m, .unit = u, .state = SERVICE_DEAD, .cgroup_fd = -1, .fd_store.owner = u->name
+        };
         s->start_times = calloc(SERVICE_START_HISTORY_MAX, sizeof(uint64_t));
         return s->start_times ? 0 : -ENOMEM;
 }
@@ -1049,7 +1103,8 @@ struct service_unit *service_instance_new(struct manager *m, const struct unit *
                                     .own_unit = own_unit,
                                     .connection = c,
                                     .state = SERVICE_DEAD,
-                                    .cgroup_fd = -1 };
+                                    .cgroup_fd = -1,
+                                    .fd_store.owner = u->name };
         return s;
 }
 
@@ -1073,6 +1128,7 @@ void service_unit_done(struct service_unit *s)
         children_unwatch(&s->manager->children, &s->control_watch);
         s->timer = sd_event_source_disable_unref(s->timer);
         s->watchdog = sd_event_source_disable_unref(s->watchdog);
+        fd_store_clear(&s->fd_store);
         s->poll = sd_event_source_disable_unref(s->poll);
         s->cgroup_source = sd_event_source_disable_unref(s->cgroup_source);
         if (s->cgroup_fd >= 0)

@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "children.h"
+#include "fdstore.h"
 #include "notify.h"
 #include "peer.h"
 #include "unit.h"
@@ -99,7 +100,8 @@ struct service_unit {
         uint64_t watchdog_usec;    /* WatchdogSec=, or this run's WATCHDOG_USEC=; 0: off */
         bool watchdog_fired;       /* the kill sequence starts with SIGABRT */
         int status_errno;          /* the last ERRNO=, 0: none */
-        bool fdstore_warned;       /* FDSTORE=1 came in this run, and was logged as ignored */
+        bool fdstore_warned;       /* FDSTORE=1 came in this run without FileDescriptorStoreMax= */
+        struct fd_store fd_store;  /* FDSTORE=1 */
         /* KillMode=control-group and mixed reach the whole tree: the service's cgroup when
          * sockactd has one for it, else the process groups of its main and control processes. */
         int cgroup_fd;                  /* -1: none */
@@ -140,4 +142,6 @@ void service_unit_stop(struct service_unit *s);
 /* Whether it is down: dead or failed, with no main or control process left. */
 bool service_unit_is_down(const struct service_unit *s);
 /* A message from one of its processes that NotifyAccess= allows (READY=1, STATUS=, …). */
-void service_unit_notify(struct service_unit *s, const struct notify_message *m);
+/* A message from a process allowed to speak for s, with the n_fds fds that came with it (kept in
+ * the fd store with FDSTORE=1, else closed). */
+void service_unit_notify(struct service_unit *s, const struct notify_message *m, const int *fds, size_t n_fds);

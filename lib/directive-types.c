@@ -72,12 +72,7 @@ static int string_check(enum string_kind kind, char *s, const char **ret_reason)
                 return n > 0 && n < 16 && printable_ascii(s, "/") ? 0 : -EINVAL;
         case STRING_FD_NAME:
                 *ret_reason = "must be 1 to 255 printable ASCII characters without \":\"";
-                if (n == 0 || n > 255 || strchr(s, ':'))
-                        return -EINVAL;
-                for (const char *p = s; *p; p++)
-                        if ((unsigned char) *p < ' ' || (unsigned char) *p >= 0x7f)
-                                return -EINVAL;
-                return 0;
+                return value_fd_name_is_valid(s) ? 0 : -EINVAL;
         case STRING_SERVICE_NAME:
         case STRING_SOCKET_NAME: {
                 enum unit_type want = kind == STRING_SERVICE_NAME ? UNIT_SERVICE : UNIT_SOCKET;

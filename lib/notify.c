@@ -93,7 +93,12 @@ static int notify_assign(struct notify_message *m, const char *name, const char 
                 *(bool *) field = true;
                 return 0;
         case NOTIFY_TEXT: {
-                char *copy = strdup(value);
+                char *copy;
+
+                if (field == (char *) &m->fdname && !value_fd_name_is_valid(value))
+                        return bad(ret_reason,
+                                   "FDNAME= takes 1 to 255 printable ASCII characters without \":\"");
+                copy = strdup(value);
                 if (!copy)
                         return -ENOMEM;
                 free(*(char **) field);

@@ -684,6 +684,18 @@ void value_format_rlimit(int resource, const struct rlimit *rl, char buf[VALUE_F
 /* systemd's valid_user_group_name(…, VALID_USER_ALLOW_NUMERIC|VALID_USER_RELAX), which User= and Group= use
  * in 252, plus two sockact refusals: a leading '-' (it reads as an option to every tool the name is passed
  * to) and more than USER_NAME_MAX bytes. */
+bool value_fd_name_is_valid(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n > VALUE_FD_NAME_MAX || strchr(s, ':'))
+                return false;
+        for (const char *p = s; *p; p++)
+                if ((unsigned char) *p < ' ' || (unsigned char) *p >= 0x7f)
+                        return false;
+        return true;
+}
+
 bool value_user_name_is_valid(const char *s)
 {
         uint64_t uid;

@@ -70,3 +70,7 @@ const char *value_rlimit_name(int resource);
  * all digits), or a numeric id 0…4294967294 that is not 65535. sockact also refuses a leading '-' and
  * names longer than 255 bytes. */
 bool value_user_name_is_valid(const char *s);
+/* A name in $LISTEN_FDNAMES (FileDescriptorName=, FDNAME=): 1 to VALUE_FD_NAME_MAX printable ASCII
+ * characters, without ':', which separates the names. */
+#define VALUE_FD_NAME_MAX 255
+bool value_fd_name_is_valid(const char *s);

@@ -63,6 +63,9 @@ START_TEST(test_refused)
         parse_bad("WATCHDOG_USEC=soon", 18, "a time takes microseconds");
         parse_bad("WATCHDOG=2", 10, "WATCHDOG= takes 1 or trigger");
         parse_bad("FDPOLL=1", 8, "FDPOLL= takes 0");
+        parse_bad("FDSTORE=1\nFDNAME=a:b", 20,
+                  "FDNAME= takes 1 to 255 printable ASCII characters without \":\"");
+        parse_bad("FDNAME=", 7, "FDNAME= takes 1 to 255 printable ASCII characters without \":\"");
         parse_bad("READY=1\0STATUS=x", 16, "NUL byte in message");
         parse_bad("STATUS=caf\xe9", 11, "invalid UTF-8");
         memset(big, 'a', sizeof(big));

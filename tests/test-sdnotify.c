@@ -142,17 +142,14 @@ START_TEST(test_extend_timeout)
 }
 END_TEST
 
-/* sd_notify_barrier() returns once sockactd has read everything sent before it; ERRNO= is taken;
- * FDSTORE=1, which this version cannot honour, is logged once. */
+/* sd_notify_barrier() returns once sockactd has read everything sent before it; ERRNO= is taken. */
 START_TEST(test_barrier_and_errno)
 {
         struct harness h;
-        int fd = notify_service(&h, "bar", "NotifyAccess=main\n",
-                                "send:ERRNO=2 send:FDSTORE=1 send:FDSTORE=1 barrier:5000 sleep:10000");
+        int fd = notify_service(&h, "bar", "NotifyAccess=main\n", "send:ERRNO=2 barrier:5000 sleep:10000");
 
         wait_log(&h, NULL, "bar.service: ERRNO=2");
         wait_log(&h, NULL, "barrier: 0");
-        ck_assert_uint_eq(occurrences(h.log, "bar.service: FDSTORE=1 ignored"), 1);
         ck_assert_msg(!strstr(h.log, "Notification dropped"), "a message was dropped:\n%s",
                       harness_log_tail(&h));
         close(fd);
@@ -198,6 +195,104 @@ START_TEST(test_instance_notify)
 }
 END_TEST
 
+/* A service that runs notifier with first_steps, and with second_steps every time after (a flag file
+ * tells the runs apart); returns the connection that activated it. */
+static int two_runs(struct harness *h, const char *name, const char *body, const char *first_steps,
+                    const char *second_steps)
+{
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *socket_name = format("%s.socket", name),
+                            *service_name = format("%s.service", name),
+                            *socket_text = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
+                            *exec = program("notifier"), *flag = NULL, *service_text = NULL,
+                            *address = format("127.0.0.1:%u", port);
+        int fd = -1;
+
+        init(h);
+        flag = path_in(h, "flag");
+        service_text = format("[Service]\n%sExecStart=/bin/sh -c 'if [ -e %s ]; then exec %s %s; "
+                              "else touch %s; exec %s %s; fi'\n",
+                              body, flag, exec, second_steps, flag, exec, first_steps);
+        ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
+        ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
+        start(h, NULL, 0, 1);
+        ck_assert_int_eq(harness_connect(h, address, SOCK_STREAM, T, &fd), 0);
+        return fd;
+}
+
+/* The fd store across a restart: the second run gets, after its socket, what the first stored and
+ * kept, with the names it stored them under. A second copy of the same fd is kept once, an fd
+ * whose peer hung up is dropped unless stored with FDPOLL=0, FDSTOREREMOVE=1 drops by name, and
+ * FileDescriptorStoreMax= bounds the store. */
+START_TEST(test_fdstore_round_trip)
+{
+        struct harness h;
+        size_t offset = 0;
+        int fd =
+                two_runs(&h, "fs", "FileDescriptorStoreMax=3\nRestart=on-failure\nRestartSec=100ms\n",
+                         "storemem:gone:x remove:gone storemem:state:generation-1 storeagain storepair:peer "
+                         "storepair-nopoll:kept storemem:extra:x barrier:5000 exit:1",
+                         "fds sleep:10000");
+
+        wait_log(&h, &offset, "fs.service: FDSTOREREMOVE=1: 1 fds \"gone\" closed");
+        wait_log(&h, &offset, "fs.service: FDSTORE=1: fd \"state\" is stored already");
+        wait_log(&h, &offset,
+                 "fs.service: FDSTORE=1: the fd store is full (FileDescriptorStoreMax=3), fd \"extra\" "
+                 "closed");
+        wait_log(&h, &offset, "fs.service: Stored fd \"peer\" reported a hangup, dropped");
+        wait_log(&h, &offset, "fs.service: Restarting in 0.1s (exit-code)");
+        wait_log(&h, &offset, "fds 3\n");
+        wait_log(&h, &offset, "fd 3 fs.socket\n");
+        wait_log(&h, &offset, "fd 4 state generation-1\n");
+        wait_log(&h, &offset, "fd 5 kept\n");
+        close(fd);
+        stop(&h);
+}
+END_TEST
+
+/* FileDescriptorStorePreserve=yes keeps the store when the service stops; the default (restart)
+ * closes it then. Here the service exits cleanly and its socket starts it again. */
+static void preserve_case(const char *preserve, const char *expected_fds)
+{
+        struct harness h;
+        size_t offset = 0;
+        _cleanup_free_ char *body = format("FileDescriptorStoreMax=1\n%s", preserve);
+        int fd = two_runs(&h, "keep", body, "storemem:state:kept barrier:5000 exit:0", "fds sleep:10000");
+
+        wait_log(&h, &offset, "keep.service: FDSTORE=1: stored fd \"state\"");
+        wait_log(&h, &offset, "keep.service: stop-post → dead");
+        wait_log(&h, &offset, expected_fds);
+        close(fd);
+        stop(&h);
+}
+
+START_TEST(test_fdstore_preserve_yes)
+{
+        preserve_case("FileDescriptorStorePreserve=yes\n", "fds 2\nfd 3 keep.socket\nfd 4 state kept\n");
+}
+END_TEST
+
+START_TEST(test_fdstore_preserve_restart)
+{
+        preserve_case("", "fds 1\nfd 3 keep.socket\n");
+}
+END_TEST
+
+/* Without FileDescriptorStoreMax= the fds are refused and closed, logged once a run. */
+START_TEST(test_fdstore_refused)
+{
+        struct harness h;
+        int fd = notify_service(&h, "nostore", "NotifyAccess=main\n",
+                                "storemem:a:x storemem:b:y barrier:5000 sleep:10000");
+
+        wait_log(&h, NULL, "barrier: 0");
+        ck_assert_uint_eq(
+                occurrences(h.log, "nostore.service: FDSTORE=1 refused: FileDescriptorStoreMax= is 0"), 1);
+        close(fd);
+        stop(&h);
+}
+END_TEST
+
 Suite *sdnotify_suite(void)
 {
         Suite *s = suite_create("sdnotify");
@@ -213,6 +308,14 @@ Suite *sdnotify_suite(void)
         tcase_add_test(t, test_barrier_and_errno);
         tcase_add_test(t, test_mainpid_refused);
         tcase_add_test(t, test_instance_notify);
+        suite_add_tcase(s, t);
+
+        t = tcase_create("fdstore");
+        tcase_set_timeout(t, 60);
+        tcase_add_test(t, test_fdstore_round_trip);
+        tcase_add_test(t, test_fdstore_preserve_yes);
+        tcase_add_test(t, test_fdstore_preserve_restart);
+        tcase_add_test(t, test_fdstore_refused);
         suite_add_tcase(s, t);
         return s;
 }

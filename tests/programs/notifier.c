@@ -7,11 +7,23 @@
  *   exit:N             exits with status N
  *   env:NAME           prints "NAME=value" (or "NAME unset") to stdout
  *   print:TEXT         prints TEXT to stdout
+ *   storemem:NAME:TEXT FDSTORE=1 with FDNAME=NAME and a memfd that holds TEXT
+ *   storeagain         the last stored fd once more, under the same name
+ *   storepair:NAME     FDSTORE=1 with one end of a socket pair, whose other end stays open until
+ *                      the process exits (storepair-nopoll:NAME adds FDPOLL=0)
+ *   remove:NAME        FDSTOREREMOVE=1 with FDNAME=NAME
+ *   fds                prints what sd_listen_fds_with_names() gives: "fds N", then one line per fd,
+ *                      "fd I NAME" and, for a memfd, its text
  * Every wait is bounded by its own argument, so that it never outlives the test that started it. */
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +67,65 @@ static void send_text(const char *text)
         free(message);
 }
 
+static int last_stored = -1;
+static char last_name[256];
+
+static void store(const char *name, int fd, bool poll)
+{
+        char message[512];
+        int r;
+
+        snprintf(message, sizeof(message), "FDSTORE=1\nFDNAME=%s%s", name, poll ? "" : "\nFDPOLL=0");
+        r = sd_pid_notify_with_fds(0, 0, message, &fd, 1);
+        if (r <= 0) {
+                fprintf(stderr, "notifier: sd_pid_notify_with_fds(%s): %s\n", name,
+                        r < 0 ? strerror(-r) : "no socket");
+                exit(3);
+        }
+        last_stored = fd;
+        snprintf(last_name, sizeof(last_name), "%s", name);
+}
+
+static void store_memfd(const char *arg)
+{
+        const char *colon = strchr(arg, ':');
+        char name[256];
+        int fd = memfd_create("notifier", MFD_CLOEXEC);
+
+        if (!colon || fd < 0 || write(fd, colon + 1, strlen(colon + 1)) < 0)
+                exit(3);
+        snprintf(name, sizeof(name), "%.*s", (int) (colon - arg), arg);
+        store(name, fd, true);
+}
+
+static void store_pair(const char *name, bool poll)
+{
+        int pair[2];
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+                exit(3);
+        store(name, pair[0], poll); /* pair[1] stays open until exit */
+}
+
+static void print_fds(void)
+{
+        char **names = NULL;
+        int n = sd_listen_fds_with_names(0, &names);
+
+        printf("fds %d\n", n);
+        for (int i = 0; i < n; i++) {
+                int fd = SD_LISTEN_FDS_START + i;
+                char text[256] = "";
+                struct stat st;
+
+                if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+                        ssize_t k = pread(fd, text, sizeof(text) - 1, 0);
+                        text[k > 0 ? k : 0] = '\0';
+                }
+                printf("fd %d %s%s%s\n", fd, names ? names[i] : "?", *text ? " " : "", text);
+        }
+}
+
 int main(int argc, char *argv[])
 {
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -88,6 +159,21 @@ int main(int argc, char *argv[])
                                 printf("%s unset\n", a + 4);
                 } else if (strncmp(a, "print:", 6) == 0)
                         printf("%s\n", a + 6);
+                else if (strncmp(a, "storemem:", 9) == 0)
+                        store_memfd(a + 9);
+                else if (strcmp(a, "storeagain") == 0 && last_stored >= 0)
+                        store(last_name, last_stored, true);
+                else if (strncmp(a, "storepair:", 10) == 0)
+                        store_pair(a + 10, true);
+                else if (strncmp(a, "storepair-nopoll:", 17) == 0)
+                        store_pair(a + 17, false);
+                else if (strncmp(a, "remove:", 7) == 0) {
+                        char message[300];
+
+                        snprintf(message, sizeof(message), "FDSTOREREMOVE=1|FDNAME=%s", a + 7);
+                        send_text(message);
+                } else if (strcmp(a, "fds") == 0)
+                        print_fds();
                 else {
                         fprintf(stderr, "notifier: unknown step \"%s\"\n", a);
                         return 2;
