@@ -62,110 +62,78 @@ START_TEST(test_watchdog)
 }
 END_TEST
 
-/* WATCHDOG=trigger aborts the service even without WatchdogSec=. */
-START_TEST(test_watchdog_trigger)
+/* One service, one list of steps, and the log lines that must follow in this order (and one that
+ * must not appear). */
+struct notify_case {
+        const char *name, *body, *steps;
+        const char *expect[5];
+        const char *absent;
+};
+
+static const struct notify_case notify_cases[] = {
+        /* WATCHDOG=trigger aborts the service even without WatchdogSec=. */
+        { "trig",
+          "Type=notify\n",
+          "send:READY=1 send:WATCHDOG=trigger sleep:10000",
+          { "trig.service: WATCHDOG=trigger, sending SIGABRT", "killed by SIGABRT",
+            "trig.service: stop-post → failed" },
+          NULL },
+        /* WATCHDOG_USEC= replaces WatchdogSec= for the rest of the run. */
+        { "wdu",
+          "Type=notify\nWatchdogSec=1min\n",
+          "send:READY=1|WATCHDOG_USEC=300000 sleep:10000",
+          { "wdu.service: Watchdog timeout: no WATCHDOG=1 within 0.3s, sending SIGABRT",
+            "wdu.service: stop-post → failed" },
+          NULL },
+        /* STOPPING=1: the service stops by itself; sockactd waits for it without a signal, and it ends
+         * dead, its exit clean. */
+        { "stp",
+          "Type=notify\n",
+          "send:READY=1 send:STOPPING=1 sleep:300 exit:0",
+          { "stp.service: start-post → running", "stp.service: Stopping (STOPPING=1)",
+            "stp.service: running → stop-sigterm", "stp.service: stop-post → dead" },
+          "killed by" },
+        /* RELOADING=1, then READY=1: the state goes to reload and back to running. */
+        { "rld",
+          "Type=notify\n",
+          "send:READY=1 send:RELOADING=1 sleep:200 send:READY=1 sleep:10000",
+          { "rld.service: Reloading (RELOADING=1)", "rld.service: running → reload",
+            "rld.service: Reloaded (READY=1)", "rld.service: reload → running" },
+          NULL },
+        /* EXTEND_TIMEOUT_USEC= lets a start run past TimeoutStartSec=. */
+        { "ext",
+          "Type=notify\nTimeoutStartSec=500ms\n",
+          "send:EXTEND_TIMEOUT_USEC=3000000 sleep:1200 send:READY=1 sleep:10000",
+          { "ext.service: EXTEND_TIMEOUT_USEC=3000000: the start timeout is extended",
+            "ext.service: start-post → running" },
+          "Start timed out" },
+        /* sd_notify_barrier() returns once sockactd has read everything sent before it; ERRNO= is
+         * taken. */
+        { "bar",
+          "NotifyAccess=main\n",
+          "send:ERRNO=2 barrier:5000 sleep:10000",
+          { "bar.service: ERRNO=2", "barrier: 0" },
+          "Notification dropped" },
+        /* MAINPID= naming a process that is not sockactd's child is refused; the service goes on. */
+        { "mp",
+          "Type=notify\n",
+          "send:READY=1|MAINPID=1 sleep:10000",
+          { "mp.service: MAINPID=1 ignored: not a running child of sockactd that no unit owns",
+            "mp.service: start-post → running" },
+          NULL },
+};
+
+START_TEST(test_notify_case)
 {
-        struct harness h;
-        int fd = notify_service(&h, "trig", "Type=notify\n",
-                                "send:READY=1 send:WATCHDOG=trigger sleep:10000");
-
-        wait_log(&h, NULL, "trig.service: WATCHDOG=trigger, sending SIGABRT");
-        wait_log(&h, NULL, "killed by SIGABRT");
-        wait_log(&h, NULL, "trig.service: stop-post → failed");
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* WATCHDOG_USEC= replaces WatchdogSec= for the rest of the run. */
-START_TEST(test_watchdog_usec)
-{
-        struct harness h;
-        int fd = notify_service(&h, "wdu", "Type=notify\nWatchdogSec=1min\n",
-                                "send:READY=1|WATCHDOG_USEC=300000 sleep:10000");
-
-        wait_log(&h, NULL, "wdu.service: Watchdog timeout: no WATCHDOG=1 within 0.3s, sending SIGABRT");
-        wait_log(&h, NULL, "wdu.service: stop-post → failed");
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* STOPPING=1: the service stops by itself; sockactd waits for it (no SIGTERM) and it ends dead,
- * its exit clean. */
-START_TEST(test_stopping)
-{
-        struct harness h;
-        size_t offset = 0;
-        int fd = notify_service(&h, "stp", "Type=notify\n", "send:READY=1 send:STOPPING=1 sleep:300 exit:0");
-
-        wait_log(&h, &offset, "stp.service: start-post → running");
-        wait_log(&h, &offset, "stp.service: Stopping (STOPPING=1)");
-        wait_log(&h, &offset, "stp.service: running → stop-sigterm");
-        wait_log(&h, &offset, "stp.service: stop-post → dead");
-        ck_assert_msg(!strstr(h.log, "killed by"), "it was killed:\n%s", harness_log_tail(&h));
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* RELOADING=1, then READY=1: the state goes to reload and back to running. */
-START_TEST(test_reloading)
-{
-        struct harness h;
-        size_t offset = 0;
-        int fd = notify_service(&h, "rld", "Type=notify\n",
-                                "send:READY=1 send:RELOADING=1 sleep:200 send:READY=1 sleep:10000");
-
-        wait_log(&h, &offset, "rld.service: Reloading (RELOADING=1)");
-        wait_log(&h, &offset, "rld.service: running → reload");
-        wait_log(&h, &offset, "rld.service: Reloaded (READY=1)");
-        wait_log(&h, &offset, "rld.service: reload → running");
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* EXTEND_TIMEOUT_USEC= lets a start run past TimeoutStartSec=. */
-START_TEST(test_extend_timeout)
-{
+        const struct notify_case *c = &notify_cases[_i];
         struct harness h;
         size_t offset = 0;
-        int fd = notify_service(&h, "ext", "Type=notify\nTimeoutStartSec=500ms\n",
-                                "send:EXTEND_TIMEOUT_USEC=3000000 sleep:1200 send:READY=1 sleep:10000");
+        int fd = notify_service(&h, c->name, c->body, c->steps);
 
-        wait_log(&h, &offset, "ext.service: EXTEND_TIMEOUT_USEC=3000000: the start timeout is extended");
-        wait_log(&h, &offset, "ext.service: start-post → running");
-        ck_assert_msg(!strstr(h.log, "Start timed out"), "the start timed out:\n%s", harness_log_tail(&h));
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* sd_notify_barrier() returns once sockactd has read everything sent before it; ERRNO= is taken. */
-START_TEST(test_barrier_and_errno)
-{
-        struct harness h;
-        int fd = notify_service(&h, "bar", "NotifyAccess=main\n", "send:ERRNO=2 barrier:5000 sleep:10000");
-
-        wait_log(&h, NULL, "bar.service: ERRNO=2");
-        wait_log(&h, NULL, "barrier: 0");
-        ck_assert_msg(!strstr(h.log, "Notification dropped"), "a message was dropped:\n%s",
+        for (size_t i = 0; i < ELEMENTSOF(c->expect) && c->expect[i]; i++)
+                wait_log(&h, &offset, c->expect[i]);
+        ck_assert_msg(!c->absent || !strstr(h.log, c->absent), "\"%s\" in the log:\n%s", c->absent,
                       harness_log_tail(&h));
-        close(fd);
-        stop(&h);
-}
-END_TEST
-
-/* MAINPID= naming a process that is not sockactd's child is refused, and the service goes on. */
-START_TEST(test_mainpid_refused)
-{
-        struct harness h;
-        int fd = notify_service(&h, "mp", "Type=notify\n", "send:READY=1|MAINPID=1 sleep:10000");
-
-        wait_log(&h, NULL,
-                 "mp.service: MAINPID=1 ignored: not a running child of sockactd that no unit owns");
-        wait_log(&h, NULL, "mp.service: start-post → running");
         close(fd);
         stop(&h);
 }
@@ -252,7 +220,7 @@ END_TEST
 
 /* FileDescriptorStorePreserve=yes keeps the store when the service stops; the default (restart)
  * closes it then. Here the service exits cleanly and its socket starts it again. */
-static void preserve_case(const char *preserve, const char *expected_fds)
+static void preserve_case(const char *preserve, const char *const *expected_lines)
 {
         struct harness h;
         size_t offset = 0;
@@ -261,20 +229,25 @@ static void preserve_case(const char *preserve, const char *expected_fds)
 
         wait_log(&h, &offset, "keep.service: FDSTORE=1: stored fd \"state\"");
         wait_log(&h, &offset, "keep.service: stop-post → dead");
-        wait_log(&h, &offset, expected_fds);
+        for (size_t i = 0; expected_lines[i]; i++) /* one at a time: the log may come between */
+                wait_log(&h, &offset, expected_lines[i]);
         close(fd);
         stop(&h);
 }
 
 START_TEST(test_fdstore_preserve_yes)
 {
-        preserve_case("FileDescriptorStorePreserve=yes\n", "fds 2\nfd 3 keep.socket\nfd 4 state kept\n");
+        static const char *const lines[] = { "fds 2\n", "fd 3 keep.socket\n", "fd 4 state kept\n", NULL };
+
+        preserve_case("FileDescriptorStorePreserve=yes\n", lines);
 }
 END_TEST
 
 START_TEST(test_fdstore_preserve_restart)
 {
-        preserve_case("", "fds 1\nfd 3 keep.socket\n");
+        static const char *const lines[] = { "fds 1\n", "fd 3 keep.socket\n", NULL };
+
+        preserve_case("", lines);
 }
 END_TEST
 
@@ -300,13 +273,7 @@ Suite *sdnotify_suite(void)
 
         tcase_set_timeout(t, 60);
         tcase_add_test(t, test_watchdog);
-        tcase_add_test(t, test_watchdog_trigger);
-        tcase_add_test(t, test_watchdog_usec);
-        tcase_add_test(t, test_stopping);
-        tcase_add_test(t, test_reloading);
-        tcase_add_test(t, test_extend_timeout);
-        tcase_add_test(t, test_barrier_and_errno);
-        tcase_add_test(t, test_mainpid_refused);
+        tcase_add_loop_test(t, test_notify_case, 0, ELEMENTSOF(notify_cases));
         tcase_add_test(t, test_instance_notify);
         suite_add_tcase(s, t);
 
