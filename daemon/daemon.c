@@ -185,8 +185,9 @@ int daemon_run(const struct daemon_options *o)
         spawn_record_dispositions();
 
         r = sd_event_default(&event);
-        if (r >= 0) /* WATCHDOG=1 to sockactd's own manager when $WATCHDOG_USEC asks for it */
-                r = sd_event_set_watchdog(event, true);
+        /* WATCHDOG=1 to sockactd's own manager when $WATCHDOG_USEC asks for it */
+        if (r >= 0 && sd_event_set_watchdog(event, true) < 0)
+                log_warning(0, "$WATCHDOG_USEC is set, and cannot be served: no WATCHDOG=1 will be sent");
         if (r >= 0)
                 r = sd_event_add_signal(event, NULL, SIGTERM, on_stop_signal, &m);
         if (r >= 0)
@@ -195,11 +196,12 @@ int daemon_run(const struct daemon_options *o)
                 log_error(r, "Cannot set up the event loop: %m");
                 goto finish;
         }
-        struct exec_roots roots = { .runtime = ctx.runtime_root,
-                                    .state = ctx.state_root,
-                                    .manager_env = environ,
-                                    .null_fd = -1 }; /* the manager opens it */
-        m.load_options = (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
+        /* null_fd: the manager opens it */
+        struct exec_roots roots = {
+                .runtime = ctx.runtime_root, .state = ctx.state_root, .manager_env = environ, .null_fd = -1
+        };
+        m.load_options =
+                (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
         r = manager_start(&m, event, &set, &roots, runtime_dir);
         if (r < 0) {
                 log_error(r, "Cannot start: %m");

@@ -1,23 +1,18 @@
 /* The fd store of a service; see fdstore.h. */
 #include <errno.h>
 #include <linux/kcmp.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fdstore.h"
 #include "log.h"
 
-/* Whether a and b are the same open file description: kcmp(2), or where the kernel lacks it, the
- * same file (device and inode). */
+/* Whether a and b are the same open file description, by kcmp(2). Where it is not allowed (a
+ * seccomp filter, a kernel without it) nothing counts as the same: keeping a duplicate is better
+ * than closing an fd that only shares an inode (the two ends of a pipe, say). */
 static bool same_file(int a, int b)
 {
-        struct stat sa, sb;
-        long r = syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, a, b);
-
-        if (r >= 0)
-                return r == 0;
-        return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+        return syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, a, b) == 0;
 }
 
 static void stored_fd_free(struct stored_fd *f)

@@ -174,6 +174,11 @@ int notify_socket_open(struct notify_socket *n, struct manager *m, const char *r
         r = sd_event_add_io(m->event, &n->source, n->fd, EPOLLIN, on_message, n);
         if (r < 0)
                 return log_error(r, "Cannot watch %s: %m", n->path);
+        /* Before any child's exit: what a service sent before it exited (FDSTORE=1, READY=1) is read
+         * while it is still the service's main process. */
+        r = sd_event_source_set_priority(n->source, SD_EVENT_PRIORITY_IMPORTANT);
+        if (r < 0)
+                return log_error(r, "Cannot watch %s: %m", n->path);
         return 0;
 }
 

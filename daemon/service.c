@@ -313,8 +313,8 @@ static int start_command(struct service_unit *s, const struct exec_command *c, b
                 if (s->unit->service.std_input == STD_INPUT_SOCKET ||
                     s->unit->service.std_output == STD_OUTPUT_SOCKET ||
                     s->unit->service.std_error == STD_OUTPUT_SOCKET) {
-                        p.socket_fd =
-                                n == 1 ? fds[0] : -1; /* inetd "wait" style: the one listener, no LISTEN_* */
+                        /* inetd "wait" style: the one listener, no LISTEN_*, so no fd store either */
+                        p.socket_fd = n - s->fd_store.n == 1 ? fds[0] : -1;
                 } else {
                         p.fds = fds;
                         p.n_fds = n;
@@ -537,8 +537,8 @@ static void enter_forked(struct service_unit *s)
 /* A forking service without a main process is running as long as its cgroup has a process. */
 static void check_running(struct service_unit *s)
 {
-        if (s->state != SERVICE_RUNNING || s->main_pid > 0 || s->cgroup_fd < 0 ||
-            s->unit->service.type != SERVICE_FORKING)
+        if ((s->state != SERVICE_RUNNING && s->state != SERVICE_RELOAD) || s->main_pid > 0 ||
+            s->cgroup_fd < 0 || s->unit->service.type != SERVICE_FORKING)
                 return;
         if (cgroup_is_populated(s->cgroup_fd) == 0) {
                 log_unit_info(s->unit->name, "Every process of the service has exited");
@@ -552,9 +552,6 @@ static void enter_start(struct service_unit *s)
         int r;
 
         s->main_code = s->main_status = 0;
-        s->watchdog_usec = c->watchdog_sec; /* WATCHDOG_USEC= lasts one run */
-        s->watchdog_fired = false;
-        s->fdstore_warned = false;
         if (c->type == SERVICE_ONESHOT || c->type == SERVICE_FORKING) {
                 begin_control(s, SERVICE_START, &c->exec_start, c->timeout_start);
                 return;
@@ -740,6 +737,12 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
                 log_unit_warning(s->unit->name, 0, "Start timed out after TimeoutStartSec=, stopping");
                 enter_stop(s, SERVICE_FAILURE_TIMEOUT);
                 break;
+        case SERVICE_RELOAD:
+                log_unit_warning(s->unit->name, 0,
+                                 "No READY=1 after RELOADING=1 within TimeoutStartSec=, "
+                                 "running on");
+                set_state(s, SERVICE_RUNNING);
+                break;
         case SERVICE_STOP:
                 log_unit_warning(s->unit->name, 0, "ExecStop= timed out, sending SIG%s",
                                  sigabbrev_np(s->unit->service.kill_signal));
@@ -912,6 +915,9 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
         open_cgroup(s);
         s->result = SERVICE_SUCCESS;
         s->stop_requested = false;
+        s->watchdog_usec = c->watchdog_sec; /* WATCHDOG_USEC= lasts one run */
+        s->watchdog_fired = false;
+        s->fdstore_warned = false;
         s->timer = sd_event_source_disable_unref(s->timer);
         if (s->connection) /* one per connection: LogConnections= is the way to see them */
                 log_unit_debug(s->unit->name, "Starting");
@@ -925,11 +931,15 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
  * from now. */
 static void extend_timeout(struct service_unit *s, uint64_t usec)
 {
-        uint64_t now = now_usec(), until;
+        uint64_t now = now_usec(), until,
+                 want = usec < USEC_INFINITY - 1 - now ? now + usec : USEC_INFINITY - 1;
 
+        if (s->state == SERVICE_DEAD || s->state == SERVICE_RUNNING || s->state == SERVICE_AUTO_RESTART ||
+            s->state == SERVICE_FAILED)
+                return; /* no start, reload or stop timeout runs */
         if (!s->timer || sd_event_source_get_time(s->timer, &until) < 0)
-                return; /* no timeout runs */
-        if (until < now + usec && sd_event_source_set_time(s->timer, now + usec) >= 0)
+                return; /* TimeoutStartSec= or TimeoutStopSec= is infinity */
+        if (until < want && sd_event_source_set_time(s->timer, want) >= 0)
                 log_unit_debug(s->unit->name, "EXTEND_TIMEOUT_USEC=%" PRIu64 ": the %s timeout is extended",
                                usec, service_state_to_string(s->state));
 }
@@ -939,10 +949,18 @@ static void extend_timeout(struct service_unit *s, uint64_t usec)
  * for. */
 static void take_main_pid(struct service_unit *s, pid_t pid)
 {
+        bool main_runs = watchdog_applies(s->state) ||
+                         (s->state == SERVICE_START && s->unit->service.type == SERVICE_NOTIFY);
         siginfo_t si = { 0 };
 
-        if (pid == s->main_pid || (s->state != SERVICE_START && !watchdog_applies(s->state)))
+        if (pid == s->main_pid)
                 return;
+        if (!main_runs) {
+                log_unit_warning(s->unit->name, 0,
+                                 "MAINPID=%d ignored: the service has no main process in state %s",
+                                 (int) pid, service_state_to_string(s->state));
+                return;
+        }
         if (manager_owns_pid(s->manager, pid) ||
             waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0) {
                 log_unit_warning(s->unit->name, 0,
@@ -1033,6 +1051,7 @@ void service_unit_notify(struct service_unit *s, const struct notify_message *m,
         if (m->reloading && s->state == SERVICE_RUNNING) {
                 log_unit_info(name, "Reloading (RELOADING=1)");
                 set_state(s, SERVICE_RELOAD);
+                arm_timer(s, s->unit->service.timeout_start); /* as systemd bounds a reload */
         }
         if (m->stopping && (s->state == SERVICE_RUNNING || s->state == SERVICE_RELOAD)) {
                 /* as if sockactd had sent the SIGTERM: TimeoutStopSec= runs, then SIGKILL */
@@ -1048,6 +1067,7 @@ void service_unit_notify(struct service_unit *s, const struct notify_message *m,
                 enter_start_post(s);
         } else if (m->ready && s->state == SERVICE_RELOAD) {
                 log_unit_info(name, "Reloaded (READY=1)");
+                arm_timer(s, USEC_INFINITY);
                 set_state(s, SERVICE_RUNNING);
         }
 }

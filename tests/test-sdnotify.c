@@ -107,6 +107,20 @@ static const struct notify_case notify_cases[] = {
           { "ext.service: EXTEND_TIMEOUT_USEC=3000000: the start timeout is extended",
             "ext.service: start-post → running" },
           "Start timed out" },
+        /* A reload that never ends: after TimeoutStartSec= the service is running again. */
+        { "rlt",
+          "Type=notify\nTimeoutStartSec=500ms\n",
+          "send:READY=1 send:RELOADING=1 sleep:10000",
+          { "rlt.service: running → reload",
+            "rlt.service: No READY=1 after RELOADING=1 within TimeoutStartSec=, running on",
+            "rlt.service: reload → running" },
+          NULL },
+        /* An extension past the end of time does not wrap around into the past. */
+        { "exh",
+          "Type=notify\nTimeoutStartSec=500ms\n",
+          "send:EXTEND_TIMEOUT_USEC=18446744073709551000 sleep:1200 send:READY=1 sleep:10000",
+          { "exh.service: start-post → running" },
+          "Start timed out" },
         /* sd_notify_barrier() returns once sockactd has read everything sent before it; ERRNO= is
          * taken. */
         { "bar",
@@ -220,12 +234,33 @@ END_TEST
 
 /* FileDescriptorStorePreserve=yes keeps the store when the service stops; the default (restart)
  * closes it then. Here the service exits cleanly and its socket starts it again. */
+/* The fd store with StandardInput=socket: the service starts again, with its socket on stdin and
+ * no $LISTEN_FDS (so without the store). */
+START_TEST(test_fdstore_with_stdin_socket)
+{
+        struct harness h;
+        size_t offset = 0;
+        int fd = two_runs(&h, "inetd",
+                          "FileDescriptorStoreMax=1\nFileDescriptorStorePreserve=yes\nNotifyAccess=main\n"
+                          "StandardInput=socket\nStandardOutput=journal\n",
+                          "storemem:state:kept exit:0", "fds sleep:10000");
+
+        wait_log(&h, &offset, "inetd.service: FDSTORE=1: stored fd \"state\"");
+        wait_log(&h, &offset, "inetd.service: stop-post → dead");
+        wait_log(&h, &offset, "fds 0\n");
+        ck_assert_msg(!strstr(h.log, "no socket is passed"), "the second start failed:\n%s",
+                      harness_log_tail(&h));
+        close(fd);
+        stop(&h);
+}
+END_TEST
+
 static void preserve_case(const char *preserve, const char *const *expected_lines)
 {
         struct harness h;
         size_t offset = 0;
         _cleanup_free_ char *body = format("FileDescriptorStoreMax=1\n%s", preserve);
-        int fd = two_runs(&h, "keep", body, "storemem:state:kept barrier:5000 exit:0", "fds sleep:10000");
+        int fd = two_runs(&h, "keep", body, "storemem:state:kept exit:0", "fds sleep:10000");
 
         wait_log(&h, &offset, "keep.service: FDSTORE=1: stored fd \"state\"");
         wait_log(&h, &offset, "keep.service: stop-post → dead");
@@ -283,6 +318,7 @@ Suite *sdnotify_suite(void)
         tcase_add_test(t, test_fdstore_preserve_yes);
         tcase_add_test(t, test_fdstore_preserve_restart);
         tcase_add_test(t, test_fdstore_refused);
+        tcase_add_test(t, test_fdstore_with_stdin_socket);
         suite_add_tcase(s, t);
         return s;
 }
