@@ -10,25 +10,34 @@
 #include "harness.h"
 #include "tests.h"
 
-/* Writes NAME.socket and NAME.service ([Service] with body, ExecStart=notifier STEPS), starts
- * sockactd and activates the service; returns the connection that did (closed by the caller). */
-static int notify_service(struct harness *h, const char *name, const char *body, const char *steps)
+/* Writes NAME.socket (a listener on a free port, then socket_extra) and NAME.service (or the
+ * template NAME@.service) with service_text, starts sockactd (init(h) has run) and connects, which
+ * activates the service; returns that connection (closed by the caller). */
+static int activate(struct harness *h, const char *name, const char *socket_extra, const char *service_file,
+                    const char *service_text)
 {
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
         _cleanup_free_ char *socket_name = format("%s.socket", name),
-                            *service_name = format("%s.service", name),
-                            *socket_text = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
-                            *exec = program("notifier"),
-                            *service_text = format("[Service]\n%sExecStart=%s %s\n", body, exec, steps),
+                            *socket_text =
+                                    format("[Socket]\nListenStream=127.0.0.1:%u\n%s", port, socket_extra),
                             *address = format("127.0.0.1:%u", port);
         int fd = -1;
 
-        init(h);
         ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
-        ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
+        ck_assert_int_eq(harness_write_unit(h, service_file, service_text), 0);
         start(h, NULL, 0, 1);
         ck_assert_int_eq(harness_connect(h, address, SOCK_STREAM, T, &fd), 0);
         return fd;
+}
+
+/* NAME.service: [Service] with body, ExecStart=notifier STEPS; activated. */
+static int notify_service(struct harness *h, const char *name, const char *body, const char *steps)
+{
+        _cleanup_free_ char *exec = program("notifier"), *service_file = format("%s.service", name),
+                            *service_text = format("[Service]\n%sExecStart=%s %s\n", body, exec, steps);
+
+        init(h);
+        return activate(h, name, "", service_file, service_text);
 }
 
 /* WatchdogSec=: the main process gets $WATCHDOG_USEC and its own pid in $WATCHDOG_PID; WATCHDOG=1
@@ -157,19 +166,13 @@ END_TEST
 START_TEST(test_instance_notify)
 {
         struct harness h;
-        uint16_t port = free_port(AF_INET, SOCK_STREAM);
-        _cleanup_free_ char *socket_text = format("[Socket]\nListenStream=127.0.0.1:%u\nAccept=yes\n", port),
-                            *exec = program("notifier"),
+        _cleanup_free_ char *exec = program("notifier"),
                             *service_text = format(
-                                    "[Service]\nType=notify\nExecStart=%s send:READY=1 sleep:300\n", exec),
-                            *address = format("127.0.0.1:%u", port);
-        int fd = -1;
+                                    "[Service]\nType=notify\nExecStart=%s send:READY=1 sleep:300\n", exec);
+        int fd;
 
         init(&h);
-        ck_assert_int_eq(harness_write_unit(&h, "inst.socket", socket_text), 0);
-        ck_assert_int_eq(harness_write_unit(&h, "inst@.service", service_text), 0);
-        start(&h, NULL, 0, 1);
-        ck_assert_int_eq(harness_connect(&h, address, SOCK_STREAM, T, &fd), 0);
+        fd = activate(&h, "inst", "Accept=yes\n", "inst@.service", service_text);
         wait_log(&h, NULL, ".service: READY=1");
         wait_log(&h, NULL, ".service: start-post → running");
         close(fd);
@@ -182,24 +185,15 @@ END_TEST
 static int two_runs(struct harness *h, const char *name, const char *body, const char *first_steps,
                     const char *second_steps)
 {
-        uint16_t port = free_port(AF_INET, SOCK_STREAM);
-        _cleanup_free_ char *socket_name = format("%s.socket", name),
-                            *service_name = format("%s.service", name),
-                            *socket_text = format("[Socket]\nListenStream=127.0.0.1:%u\n", port),
-                            *exec = program("notifier"), *flag = NULL, *service_text = NULL,
-                            *address = format("127.0.0.1:%u", port);
-        int fd = -1;
+        _cleanup_free_ char *exec = program("notifier"), *service_file = format("%s.service", name),
+                            *flag = NULL, *service_text = NULL;
 
         init(h);
         flag = path_in(h, "flag");
         service_text = format("[Service]\n%sExecStart=/bin/sh -c 'if [ -e %s ]; then exec %s %s; "
                               "else touch %s; exec %s %s; fi'\n",
                               body, flag, exec, second_steps, flag, exec, first_steps);
-        ck_assert_int_eq(harness_write_unit(h, socket_name, socket_text), 0);
-        ck_assert_int_eq(harness_write_unit(h, service_name, service_text), 0);
-        start(h, NULL, 0, 1);
-        ck_assert_int_eq(harness_connect(h, address, SOCK_STREAM, T, &fd), 0);
-        return fd;
+        return activate(h, name, "", service_file, service_text);
 }
 
 /* The fd store across a restart: the second run gets, after its socket, what the first stored and
