@@ -18,12 +18,12 @@ static struct child_watch *find(const struct children *c, pid_t pid)
         return NULL;
 }
 
-void children_watch(struct children *c, struct child_watch *w, pid_t pid, child_exit_handler on_exit)
+void children_watch(struct children *c, struct child_watch *w, pid_t pid, child_exit_handler exited)
 {
         struct child_watch **head = bucket(c, pid);
 
         children_unwatch(c, w);
-        *w = (struct child_watch){ .pid = pid, .on_exit = on_exit, .next = *head };
+        *w = (struct child_watch){ .pid = pid, .exited = exited, .next = *head };
         if (*head)
                 (*head)->prev = w;
         *head = w;
@@ -72,9 +72,9 @@ static int on_sigchld(sd_event_source *source, const struct signalfd_siginfo *ss
                         log_debug("Reaped process %d, which no unit waits for", (int) si.si_pid);
                         continue;
                 }
-                child_exit_handler on_exit = w->on_exit;
+                child_exit_handler exited = w->exited;
                 children_unwatch(c, w);
-                on_exit(w, &si);
+                exited(w, &si);
         }
 }
 

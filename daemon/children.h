@@ -24,7 +24,7 @@ typedef void (*child_exit_handler)(struct child_watch *w, const siginfo_t *si);
 /* Embedded in its owner, which finds itself again with container_of(). */
 struct child_watch {
         pid_t pid; /* 0: not watching */
-        child_exit_handler on_exit;
+        child_exit_handler exited;
         struct child_watch *next, *prev;
 };
 
@@ -38,8 +38,8 @@ int children_start(struct children *c, sd_event *event);
 /* Stops watching; the watches are left as they are. */
 void children_stop(struct children *c);
 
-/* w->on_exit(w, si) runs once pid has exited and been reaped; the watch is over by then. */
-void children_watch(struct children *c, struct child_watch *w, pid_t pid, child_exit_handler on_exit);
+/* w->exited(w, si) runs once pid has exited and been reaped; the watch is over by then. */
+void children_watch(struct children *c, struct child_watch *w, pid_t pid, child_exit_handler exited);
 /* No longer waits for it (harmless when not watching): the process is reaped when it exits. */
 void children_unwatch(struct children *c, struct child_watch *w);
 /* Whether pid is watched. */
