@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-event.h>
 
+#include "control.h"
 #include "daemon.h"
 #include "load.h"
 #include "manager.h"
@@ -77,17 +78,23 @@ static int load_units(char *const *dirs, const struct specifier_context *ctx, st
         return 0;
 }
 
-/* The runtime directory when none is given: /run/sockact for root, $XDG_RUNTIME_DIR/sockact
- * for anyone else. */
-static int default_runtime_dir(char **ret)
-{
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
+/* sockactd holds an fd per socket, connection, stored fd and control client: its soft
+ * RLIMIT_NOFILE goes up to the hard one (at most DAEMON_NOFILE_MAX). Its children get the limit it
+ * started with, as systemd's do, unless LimitNOFILE= says otherwise: select() cannot handle fds
+ * above 1023. Returns that limit, in *saved, or NULL when nothing changed. */
+#define DAEMON_NOFILE_MAX 65536
 
-        if (geteuid() == 0)
-                return strdup_printf(ret, "/run/sockact");
-        if (!xdg || *xdg != '/')
-                return -ENXIO;
-        return strdup_printf(ret, "%s/sockact", xdg);
+static const struct rlimit *raise_nofile(struct rlimit *saved)
+{
+        struct rlimit raised;
+
+        if (getrlimit(RLIMIT_NOFILE, saved) < 0)
+                return NULL;
+        raised = *saved;
+        raised.rlim_cur = saved->rlim_max < DAEMON_NOFILE_MAX ? saved->rlim_max : DAEMON_NOFILE_MAX;
+        if (raised.rlim_cur <= saved->rlim_cur || setrlimit(RLIMIT_NOFILE, &raised) < 0)
+                return NULL;
+        return saved;
 }
 
 /* One sockactd per runtime directory: a lock on DIR/lock, held until exit (the kernel drops it
@@ -132,7 +139,8 @@ int daemon_run(const struct daemon_options *o)
         _cleanup_close_ int lock_fd = -1;
         struct specifier_storage storage;
         struct specifier_context ctx;
-        struct manager m = { .notify.fd = -1 };
+        struct manager m = { .notify.fd = -1, .control.fd = -1, .control_group = o->control_group };
+        struct rlimit nofile;
         struct unit_set set = { 0 };
         sd_event *event = NULL;
         sigset_t mask;
@@ -146,7 +154,7 @@ int daemon_run(const struct daemon_options *o)
         }
         if (o->runtime_dir)
                 runtime_dir = strdup(o->runtime_dir);
-        else if (default_runtime_dir(&runtime_dir) < 0) {
+        else if (control_default_runtime_dir(&runtime_dir) < 0) {
                 log_error(0,
                           "Cannot find the runtime directory: set $XDG_RUNTIME_DIR, or pass --runtime-dir");
                 return 1;
@@ -197,9 +205,11 @@ int daemon_run(const struct daemon_options *o)
                 goto finish;
         }
         /* null_fd: the manager opens it */
-        struct exec_roots roots = {
-                .runtime = ctx.runtime_root, .state = ctx.state_root, .manager_env = environ, .null_fd = -1
-        };
+        struct exec_roots roots = { .runtime = ctx.runtime_root,
+                                    .state = ctx.state_root,
+                                    .manager_env = environ,
+                                    .null_fd = -1,
+                                    .nofile = raise_nofile(&nofile) };
         m.load_options =
                 (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
         r = manager_start(&m, event, &set, &roots, runtime_dir);

@@ -7,6 +7,7 @@
 struct daemon_options {
         char **unit_dirs;        /* NULL: the defaults for the user sockactd runs as */
         const char *runtime_dir; /* NULL: /run/sockact, or $XDG_RUNTIME_DIR/sockact */
+        gid_t control_group;     /* may use the control socket's read-only verbs; (gid_t) -1: none */
         enum log_target log_target;
         int log_level;
         struct unit_set *units; /* NULL: load unit_dirs; else these units, moved out (ad-hoc mode) */

@@ -444,6 +444,7 @@ int exec_command_start(const struct unit *u, const struct exec_command *c, const
                 .nice = s->nice,
                 .rlimit_set = s->rlimit_set,
                 .rlimits = s->rlimits,
+                .nofile = roots->nofile,
                 .root_directory = s->root_directory,
                 .working_directory = working_directory ? working_directory : s->working_directory,
                 .working_directory_missing_ok = s->working_directory_missing_ok,

@@ -25,6 +25,7 @@ struct exec_roots {
         const char *state;        /* StateDirectory= goes below this */
         char *const *manager_env; /* sockactd's own environment, for PassEnvironment= */
         int null_fd;              /* /dev/null, open for reading and writing, for stdio; or -1 */
+        const struct rlimit *nofile; /* the RLIMIT_NOFILE sockactd started with, for its children; or NULL */
 };
 
 /* Starts command c of unit u. Returns 0 with its pid, or -errno after logging why.

@@ -8,6 +8,7 @@
 #include "offline.h"
 #include "daemon.h"
 #include "log.h"
+#include "user.h"
 
 extern char **environ;
 
@@ -28,6 +29,7 @@ enum {
         ARG_SEQPACKET,
         ARG_INETD,
         ARG_FDNAME,
+        ARG_CONTROL_GROUP,
 };
 
 static void help(void)
@@ -40,7 +42,9 @@ static void help(void)
                "Hold the sockets of systemd-style socket units and start their services on demand.\n"
                "\n"
                "  -u, --unit-dir DIR      read units from DIR (repeatable; the first that has a name wins)\n"
-               "  -r, --runtime-dir DIR   its lock and the notify socket go here\n"
+               "  -r, --runtime-dir DIR   its lock, the notify and the control sockets go here\n"
+               "      --control-group GROUP  may use sockactl list and status (root and the\n"
+               "                          daemon's own user may use every verb)\n"
                "      --log-level LEVEL   debug, info, notice, warning, err, crit, alert, emerg (default "
                "info)\n"
                "  -t, --log-target TARGET auto, journal or stderr (default auto)\n"
@@ -55,7 +59,8 @@ static void help(void)
                "  -l, --listen ADDRESS    listen on ADDRESS (repeatable; fds 3... in this order)\n"
                "  -d, --datagram          datagram sockets instead of stream sockets\n"
                "      --seqpacket         SOCK_SEQPACKET sockets instead of stream sockets\n"
-               "  -a, --accept            a COMMAND per connection, the connection at fd 3 (at most 64 at once)\n"
+               "  -a, --accept            a COMMAND per connection, the connection at fd 3 (at most 64 at "
+               "once)\n"
                "      --inetd             the socket (with -a: the connection) on stdin and stdout, no\n"
                "                          LISTEN_FDS\n"
                "  -E, --setenv NAME[=VALUE]  set NAME for COMMAND (without VALUE: sockactd's own value)\n"
@@ -140,6 +145,7 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, struct a
         static const struct option options[] = {
                 { "unit-dir", required_argument, NULL, 'u' },
                 { "runtime-dir", required_argument, NULL, 'r' },
+                { "control-group", required_argument, NULL, ARG_CONTROL_GROUP },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "log-target", required_argument, NULL, 't' },
                 { "check", no_argument, NULL, ARG_CHECK },
@@ -171,6 +177,12 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, struct a
                         break;
                 case 'r':
                         o->runtime_dir = optarg;
+                        break;
+                case ARG_CONTROL_GROUP:
+                        if (group_lookup(optarg, &o->control_group) < 0) {
+                                fprintf(stderr, "sockactd: --control-group: no such group \"%s\"\n", optarg);
+                                return -EINVAL;
+                        }
                         break;
                 case ARG_LOG_LEVEL:
                         r = log_level_from_string(optarg);
@@ -249,7 +261,9 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, struct a
 
 int main(int argc, char *argv[])
 {
-        struct daemon_options o = { .log_target = LOG_TARGET_AUTO, .log_level = LOG_INFO };
+        struct daemon_options o = { .log_target = LOG_TARGET_AUTO,
+                                    .log_level = LOG_INFO,
+                                    .control_group = (gid_t) -1 };
         struct adhoc_options a = { .type = LISTEN_STREAM };
         enum mode mode;
         int status;

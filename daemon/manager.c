@@ -213,6 +213,7 @@ static void continue_stop(struct manager *m)
         if (!all_sockets_down(m))
                 return;
         notify_socket_close(&m->notify);
+        control_server_close(&m->control);
         log_info("Every unit stopped, exiting");
         sd_event_exit(m->event, 0);
 }
@@ -237,9 +238,14 @@ void manager_socket_settled(struct manager *m, struct socket_unit *s)
 
 void manager_socket_down(struct manager *m, struct socket_unit *s)
 {
-        (void) s;
-        if (m->stopping)
+        if (m->stopping) {
                 continue_stop(m);
+                return;
+        }
+        if (s->restart_requested) {
+                s->restart_requested = false;
+                socket_unit_start(s);
+        }
 }
 
 void manager_service_down(struct manager *m, struct service_unit *s)
@@ -439,6 +445,9 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         r = notify_socket_open(&m->notify, m, runtime_dir);
         if (r < 0)
                 return r;
+        r = control_server_open(&m->control, m, runtime_dir, m->control_group);
+        if (r < 0)
+                return r;
 
         m->n_sockets_starting = m->n_sockets;
         for (size_t k = 0; k < m->n_sockets; k++)
@@ -466,6 +475,7 @@ void manager_free(struct manager *m)
         if (!m->event)
                 return; /* manager_start() never ran: nothing is owned yet */
         notify_socket_close(&m->notify);
+        control_server_close(&m->control);
         children_stop(&m->children);
         m->collect = sd_event_source_disable_unref(m->collect);
         while (m->instances) {

@@ -6,6 +6,7 @@
 #include <systemd/sd-event.h>
 
 #include "cgroup.h"
+#include "control-socket.h"
 #include "exec.h"
 #include "load.h"
 #include "notify-socket.h"
@@ -30,6 +31,8 @@ struct manager {
         struct exec_roots roots; /* RuntimeDirectory= and StateDirectory= roots, sockactd's environment */
         struct load_options load_options; /* for the instances whose template is applied per connection */
         struct notify_socket notify;
+        struct control_server control;
+        gid_t control_group; /* given before manager_start(): see control_server_open() */
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
         struct children children;   /* every child's exit, reaped (children.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */

@@ -376,12 +376,16 @@ static void run_next_control(struct service_unit *s)
                 enter_signal(s, SERVICE_STOP_SIGTERM);
                 break;
         case SERVICE_STOP_POST: {
-                bool restart = !s->stop_requested && !s->manager->stopping && !s->connection &&
-                               service_restart_needed(s->unit->service.restart, s->result);
+                bool asked = s->restart_requested && !s->manager->stopping,
+                     restart = asked || (!s->stop_requested && !s->manager->stopping && !s->connection &&
+                                         service_restart_needed(s->unit->service.restart, s->result));
 
                 arm_timer(s, USEC_INFINITY);
                 s->control_list = NULL;
-                if (restart) {
+                if (asked) { /* sockactl restart: at once */
+                        set_state(s, SERVICE_AUTO_RESTART);
+                        arm_timer(s, 0);
+                } else if (restart) {
                         log_unit_info(s->unit->name, "Restarting in %.3gs (%s)",
                                       (double) s->unit->service.restart_sec / USEC_PER_SEC,
                                       service_result_to_string(s->result));
@@ -914,7 +918,7 @@ int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
         }
         open_cgroup(s);
         s->result = SERVICE_SUCCESS;
-        s->stop_requested = false;
+        s->stop_requested = s->restart_requested = false;
         s->watchdog_usec = c->watchdog_sec; /* WATCHDOG_USEC= lasts one run */
         s->watchdog_fired = false;
         s->fdstore_warned = false;
@@ -1072,6 +1076,12 @@ void service_unit_notify(struct service_unit *s, const struct notify_message *m,
         }
 }
 
+void service_unit_restart(struct service_unit *s)
+{
+        s->restart_requested = true;
+        service_unit_stop(s);
+}
+
 void service_unit_stop(struct service_unit *s)
 {
         s->stop_requested = true;
@@ -1084,6 +1094,10 @@ void service_unit_stop(struct service_unit *s)
         case SERVICE_STOP_POST:
                 break;
         case SERVICE_AUTO_RESTART:
+                if (s->restart_requested) {
+                        arm_timer(s, 0);
+                        break;
+                }
                 arm_timer(s, USEC_INFINITY);
                 set_state(s, SERVICE_DEAD);
                 break;

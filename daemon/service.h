@@ -110,6 +110,7 @@ struct service_unit {
         sd_event_source *poll; /* checks again: whether the process groups emptied (without a cgroup),
                                 * or whether PIDFile= exists (Type=forking) */
         bool stop_requested;
+        bool restart_requested; /* sockactl restart: started again at once once down */
         uint64_t *start_times; /* ring of the last starts, for StartLimitIntervalSec=/Burst= */
         size_t n_start_times;
         char *status; /* the last STATUS= */
@@ -139,6 +140,8 @@ void service_instance_free(struct service_unit *s);
 int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec);
 /* Stops it (no restart follows). */
 void service_unit_stop(struct service_unit *s);
+/* Stops it, and starts it again at once (not after RestartSec=). The caller starts one that is down. */
+void service_unit_restart(struct service_unit *s);
 /* Whether it is down: dead or failed, with no main or control process left. */
 bool service_unit_is_down(const struct service_unit *s);
 /* A message from one of its processes that NotifyAccess= allows (READY=1, STATUS=, …). */

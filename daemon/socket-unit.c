@@ -256,6 +256,7 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
                 return 0;
         }
         log_unit_debug(s->unit->name, "Incoming traffic, activating %s", s->service->unit->name);
+        s->n_activations++;
         manager_service_activating(s->manager, s->service);
         r = service_unit_start(s->service, &until);
         if (r == -EAGAIN)

@@ -55,6 +55,8 @@ struct socket_unit {
         const struct unit *template;     /* the template service, as loaded; NULL: none */
         struct unitfile *template_file;  /* set when each instance must be applied on its own */
         unsigned n_accepted;             /* connections accepted, for the instance names */
+        uint64_t n_activations;          /* Accept=no: the times traffic started the service */
+        bool restart_requested;          /* sockactl restart: started again once down */
         unsigned n_connections;          /* instances running */
         uint64_t n_refused;              /* connections over MaxConnections=/MaxConnectionsPerSource= */
         uint64_t n_refused_logged;       /* n_refused when it was last logged */

@@ -216,6 +216,9 @@ _Noreturn static void child_run(struct child *c)
         for (size_t i = 0; r->non_blocking && i < r->n_fds; i++)
                 if (set_nonblock(3 + (int) i, true) < 0)
                         child_fail(c, SPAWN_STAGE_NONBLOCK);
+        if (r->nofile && !(r->rlimit_set && r->rlimit_set[RLIMIT_NOFILE]) &&
+            setrlimit(RLIMIT_NOFILE, r->nofile) < 0)
+                child_fail(c, SPAWN_STAGE_RLIMIT);
         for (int i = 0; r->rlimit_set && i < RLIM_NLIMITS; i++)
                 if (r->rlimit_set[i] && setrlimit(i, &r->rlimits[i]) < 0)
                         child_fail(c, SPAWN_STAGE_RLIMIT);

@@ -56,6 +56,7 @@ struct spawn_request {
         int nice;               /* UNIT_UNSET: inherited */
         const bool *rlimit_set; /* [RLIM_NLIMITS], or NULL */
         const struct rlimit *rlimits;
+        const struct rlimit *nofile; /* RLIMIT_NOFILE when rlimit_set does not set it, or NULL */
         const char *root_directory;    /* NULL: none */
         const char *working_directory; /* NULL: "/" */
         bool working_directory_missing_ok;

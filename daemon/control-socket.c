@@ -1,0 +1,528 @@
+/* The control socket; see control-socket.h, and lib/control.h for the protocol. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "address.h"
+#include "control-socket.h"
+#include "control.h"
+#include "log.h"
+#include "manager.h"
+
+struct control_client {
+        struct control_server *server;
+        int fd;
+        sd_event_source *io;
+        sd_event_source *idle;
+        struct ucred peer;
+        bool may_write;
+        /* the reply being sent: its payload, what is sent of it, its code, and whether the
+         * connection closes after it */
+        char *out;
+        size_t out_len, out_sent;
+        uint16_t out_code;
+        bool close_after;
+        struct control_client *next, *prev;
+};
+
+static void client_free(struct control_client *c)
+{
+        struct control_server *s = c->server;
+
+        if (c->prev)
+                c->prev->next = c->next;
+        else
+                s->clients = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
+        s->n_clients--;
+        sd_event_source_disable_unref(c->io);
+        sd_event_source_disable_unref(c->idle);
+        close(c->fd);
+        free(c->out);
+        free(c);
+}
+
+static int on_idle(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        struct control_client *c = userdata;
+
+        (void) source, (void) usec;
+        log_debug("Control client %d said nothing for %gs, closed", (int) c->peer.pid,
+                  (double) CONTROL_IDLE_USEC / USEC_PER_SEC);
+        client_free(c);
+        return 0;
+}
+
+/* Sends what it can of the reply, one message per chunk; once all is sent, reads the next request
+ * (or closes). Returns false when the client is gone. */
+static bool flush(struct control_client *c)
+{
+        while (c->out_sent < c->out_len || (c->out_len == 0 && c->out)) {
+                size_t n = c->out_len - c->out_sent < CONTROL_CHUNK_MAX ? c->out_len - c->out_sent
+                                                                        : CONTROL_CHUNK_MAX;
+                struct control_header h = { .magic = CONTROL_MAGIC,
+                                            .version = CONTROL_VERSION,
+                                            .code = c->out_code,
+                                            .flags = c->out_sent + n < c->out_len ? CONTROL_MORE : 0,
+                                            .length = (uint32_t) n };
+                struct iovec iov[2] = { { &h, sizeof(h) }, { c->out + c->out_sent, n } };
+                struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+                if (sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+                        if (errno == EAGAIN) {
+                                (void) sd_event_source_set_io_events(c->io, EPOLLOUT);
+                                return true; /* the rest when it reads; the idle timer runs meanwhile */
+                        }
+                        client_free(c);
+                        return false;
+                }
+                c->out_sent += n;
+                if (c->out_len == 0)
+                        break;
+        }
+        free(c->out);
+        c->out = NULL;
+        c->out_len = c->out_sent = 0;
+        if (c->close_after) {
+                client_free(c);
+                return false;
+        }
+        (void) sd_event_source_set_io_events(c->io, EPOLLIN);
+        return true;
+}
+
+static void reply(struct control_client *c, int error, char *payload, size_t len, bool close_after)
+{
+        c->out = payload ? payload : strdup("");
+        c->out_len = payload ? len : 0;
+        c->out_sent = 0;
+        c->out_code = (uint16_t) error;
+        c->close_after = close_after || !c->out;
+        if (!c->out) {
+                client_free(c);
+                return;
+        }
+        (void) flush(c);
+}
+
+static void reply_error(struct control_client *c, int error, bool close_after, const char *format, ...)
+        _printf_(4, 5);
+
+static void reply_error(struct control_client *c, int error, bool close_after, const char *format, ...)
+{
+        char *text = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&text, format, ap);
+        va_end(ap);
+        reply(c, error, r < 0 ? NULL : text, r < 0 ? 0 : (size_t) r, close_after);
+}
+
+static int append_u64(char **buf, size_t *len, const char *key, uint64_t v)
+{
+        char number[24];
+
+        snprintf(number, sizeof(number), "%" PRIu64, v);
+        return control_append(buf, len, key, number);
+}
+
+/* The service a socket unit starts, by name: its service, or its template with Accept=yes. */
+static int append_activates(const struct socket_unit *so, char **buf, size_t *len)
+{
+        _cleanup_free_ char *name = NULL;
+        int r = unit_socket_service_name(so->unit, &name);
+
+        return r < 0 ? r : control_append(buf, len, "service", name);
+}
+
+static int listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
+{
+        if (l->path)
+                return snprintf(buf, ADDRESS_FORMAT_MAX, "%s", l->path) < ADDRESS_FORMAT_MAX ? 0
+                                                                                             : -ENAMETOOLONG;
+        return address_format(&l->address, buf);
+}
+
+static int socket_counters(const struct socket_unit *so, char **buf, size_t *len)
+{
+        int r = append_u64(buf, len, "connections", so->n_connections);
+
+        if (r >= 0)
+                r = append_u64(buf, len, "accepted", so->n_accepted);
+        if (r >= 0)
+                r = append_u64(buf, len, "refused", so->n_refused);
+        if (r >= 0)
+                r = append_u64(buf, len, "activations", so->n_activations);
+        return r;
+}
+
+/* list: a record per listener of every socket unit, in the order of the units and their lines. */
+static int do_list(struct manager *m, char **buf, size_t *len)
+{
+        int r = 0;
+
+        for (size_t k = 0; k < m->n_sockets && r >= 0; k++) {
+                const struct socket_unit *so = &m->sockets[k];
+                const struct socket_config *sc = &so->unit->socket;
+
+                for (size_t i = 0; i < sc->n_listens && r >= 0; i++) {
+                        char where[ADDRESS_FORMAT_MAX];
+
+                        r = listen_text(&sc->listens[i], where);
+                        if (r >= 0)
+                                r = control_append(buf, len, "listen", where);
+                        if (r >= 0)
+                                r = control_append(buf, len, "type",
+                                                   listen_type_to_string(sc->listens[i].type));
+                        if (r >= 0)
+                                r = control_append(buf, len, "socket", so->unit->name);
+                        if (r >= 0)
+                                r = append_activates(so, buf, len);
+                        if (r >= 0)
+                                r = control_append(buf, len, "state", socket_state_to_string(so->state));
+                        if (r >= 0)
+                                r = socket_counters(so, buf, len);
+                        if (r >= 0)
+                                r = control_end_record(buf, len);
+                }
+        }
+        return r;
+}
+
+static struct socket_unit *find_socket(struct manager *m, const char *name)
+{
+        for (size_t k = 0; k < m->n_sockets; k++)
+                if (streq(m->sockets[k].unit->name, name))
+                        return &m->sockets[k];
+        return NULL;
+}
+
+static struct service_unit *find_service(struct manager *m, const char *name)
+{
+        for (size_t i = 0; i < m->n_services; i++)
+                if (streq(m->services[i].unit->name, name))
+                        return &m->services[i];
+        for (struct service_unit *s = m->instances; s; s = s->next_instance)
+                if (streq(s->unit->name, name))
+                        return s;
+        return NULL;
+}
+
+static int status_service(const struct service_unit *s, char **buf, size_t *len)
+{
+        int r = control_append(buf, len, "unit", s->unit->name);
+
+        if (r >= 0)
+                r = control_append(buf, len, "state", service_state_to_string(s->state));
+        if (r >= 0)
+                r = control_append(buf, len, "result", service_result_to_string(s->result));
+        if (r >= 0)
+                r = append_u64(buf, len, "main_pid", (uint64_t) (s->main_pid > 0 ? s->main_pid : 0));
+        if (r >= 0)
+                r = control_append(buf, len, "status", s->status ? s->status : "");
+        if (r >= 0)
+                r = append_u64(buf, len, "errno", (uint64_t) s->status_errno);
+        for (size_t i = 0; i < s->fd_store.n && r >= 0; i++)
+                r = control_append(buf, len, "fdstore", s->fd_store.fds[i]->name);
+        return r;
+}
+
+static int status_socket(const struct socket_unit *so, char **buf, size_t *len)
+{
+        int r = control_append(buf, len, "unit", so->unit->name);
+
+        if (r >= 0)
+                r = control_append(buf, len, "state", socket_state_to_string(so->state));
+        if (r >= 0)
+                r = append_activates(so, buf, len);
+        for (size_t i = 0; i < so->unit->socket.n_listens && r >= 0; i++) {
+                char where[ADDRESS_FORMAT_MAX];
+
+                r = listen_text(&so->unit->socket.listens[i], where);
+                if (r >= 0)
+                        r = control_append(buf, len, "listen", where);
+        }
+        if (r >= 0)
+                r = socket_counters(so, buf, len);
+        return r;
+}
+
+/* start, stop and restart of a service; an instance runs for its connection only. */
+static int act_on_service(struct manager *m, struct service_unit *s, enum control_verb verb)
+{
+        uint64_t retry;
+
+        if (s->connection && verb != CONTROL_STOP)
+                return -EOPNOTSUPP;
+        if (verb == CONTROL_STOP) {
+                service_unit_stop(s);
+                return 0;
+        }
+        if (verb == CONTROL_RESTART && !service_unit_is_down(s)) {
+                service_unit_restart(s);
+                return 0;
+        }
+        if (!service_unit_is_down(s))
+                return 0; /* start: it runs */
+        manager_service_activating(m, s);
+        if (service_unit_start(s, &retry) == -EAGAIN) {
+                manager_service_paused(m, s, retry);
+                return -EAGAIN;
+        }
+        return 0;
+}
+
+static int act_on_socket(struct socket_unit *so, enum control_verb verb)
+{
+        if (verb == CONTROL_STOP)
+                socket_unit_stop(so);
+        else if (verb == CONTROL_RESTART && !socket_unit_is_down(so)) {
+                so->restart_requested = true;
+                socket_unit_stop(so);
+        } else
+                socket_unit_start(so);
+        return 0;
+}
+
+static void handle(struct control_client *c, enum control_verb verb, const char *name)
+{
+        struct manager *m = c->server->manager;
+        _cleanup_free_ char *buf = NULL;
+        struct service_unit *service = NULL;
+        struct socket_unit *socket = NULL;
+        size_t len = 0;
+        int r;
+
+        if (verb == CONTROL_LIST) {
+                r = do_list(m, &buf, &len);
+                if (r < 0)
+                        reply_error(c, -r, false, "Cannot list: %s", strerror(-r));
+                else
+                        reply(c, 0, TAKE_PTR(buf), len, false);
+                return;
+        }
+        if (verb == CONTROL_RELOAD) {
+                reply_error(c, EOPNOTSUPP, false, "This version of sockactd cannot reload");
+                return;
+        }
+        if (!*name) {
+                reply_error(c, EINVAL, false, "%s needs a unit name", control_verb_to_string(verb));
+                return;
+        }
+        socket = find_socket(m, name);
+        if (!socket)
+                service = find_service(m, name);
+        if (!socket && !service) {
+                reply_error(c, ENOENT, false, "No such unit: %s", name);
+                return;
+        }
+        if (verb == CONTROL_STATUS) {
+                r = socket ? status_socket(socket, &buf, &len) : status_service(service, &buf, &len);
+                if (r < 0)
+                        reply_error(c, -r, false, "Cannot tell the status: %s", strerror(-r));
+                else
+                        reply(c, 0, TAKE_PTR(buf), len, false);
+                return;
+        }
+        if (m->stopping) {
+                reply_error(c, ESHUTDOWN, false, "sockactd is stopping");
+                return;
+        }
+        log_info("%s %s, asked by uid %u (pid %d)", control_verb_to_string(verb), name,
+                 (unsigned) c->peer.uid, (int) c->peer.pid);
+        r = socket ? act_on_socket(socket, verb) : act_on_service(m, service, verb);
+        if (r == -EOPNOTSUPP)
+                reply_error(c, EOPNOTSUPP, false, "%s runs for one connection; it can only be stopped",
+                            name);
+        else if (r == -EAGAIN)
+                reply_error(c, EAGAIN, false, "%s hit its start limit; its sockets try again later", name);
+        else
+                reply(c, 0, NULL, 0, false);
+}
+
+static int on_client(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        struct control_client *c = userdata;
+        char message[CONTROL_REQUEST_MAX + 1], name[CONTROL_REQUEST_MAX];
+        struct control_header h;
+        const char *reason = NULL;
+        ssize_t n;
+        int r;
+
+        (void) source;
+        if (c->out) {
+                if (revents & EPOLLOUT)
+                        (void) flush(c);
+                else if (revents & (EPOLLHUP | EPOLLERR))
+                        client_free(c);
+                return 0;
+        }
+        n = recv(fd, message, sizeof(message), MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0 && errno == EAGAIN)
+                return 0;
+        if (n <= 0) { /* gone */
+                client_free(c);
+                return 0;
+        }
+        (void) sd_event_source_set_time_relative(c->idle, CONTROL_IDLE_USEC);
+        /* MSG_TRUNC: n is the size the message had, larger than the buffer when it was cut */
+        r = control_check(message, (size_t) n, true, &h, &reason);
+        if (r < 0)
+                reply_error(c, -r, true, "Refused: %s", reason);
+        else if (!control_verb_to_string(h.code))
+                reply_error(c, EOPNOTSUPP, true, "Refused: unknown request %u", (unsigned) h.code);
+        else if (control_verb_writes(h.code) && !c->may_write)
+                reply_error(c, EPERM, true, "Refused: uid %u may only list and ask for the status",
+                            (unsigned) c->peer.uid);
+        else {
+                memcpy(name, message + sizeof(h), h.length);
+                name[h.length] = '\0';
+                if (strlen(name) != h.length)
+                        reply_error(c, EBADMSG, true, "Refused: a NUL byte in the unit name");
+                else
+                        handle(c, h.code, name);
+        }
+        return 0;
+}
+
+static void complain(struct control_server *s, const char *format, ...) _printf_(2, 3);
+
+/* Logs a refused client, at most once a second. */
+static void complain(struct control_server *s, const char *format, ...)
+{
+        char message[256];
+        uint64_t now = now_usec();
+        va_list ap;
+
+        if (s->last_complaint != 0 && now - s->last_complaint < USEC_PER_SEC)
+                return;
+        s->last_complaint = now;
+        va_start(ap, format);
+        vsnprintf(message, sizeof(message), format, ap);
+        va_end(ap);
+        log_warning(0, "Control client refused: %s", message);
+}
+
+/* Whether the peer of fd has group among its groups: its primary one (SO_PEERCRED), or a
+ * supplementary one (SO_PEERGROUPS). */
+static bool peer_in_group(int fd, gid_t primary, gid_t group)
+{
+        gid_t groups[1024];
+        socklen_t len = sizeof(groups);
+
+        if (primary == group)
+                return true;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+                return false; /* more than 1024 groups, or an old kernel: the primary one only */
+        for (size_t i = 0; i < len / sizeof(gid_t); i++)
+                if (groups[i] == group)
+                        return true;
+        return false;
+}
+
+static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        struct control_server *s = userdata;
+
+        (void) source, (void) revents;
+        for (unsigned k = 0; k < 64; k++) { /* a burst at a time: the loop serves the others meanwhile */
+                struct control_client *c;
+                socklen_t len = sizeof(struct ucred);
+                int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+                if (cfd < 0)
+                        return 0; /* EAGAIN, or out of fds: the backlog waits for the next turn */
+                if (s->n_clients >= s->max_clients) {
+                        close(cfd);
+                        complain(s, "%zu clients are connected already", s->max_clients);
+                        continue;
+                }
+                c = calloc(1, sizeof(*c));
+                if (!c || getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) < 0) {
+                        free(c);
+                        close(cfd);
+                        continue;
+                }
+                c->server = s;
+                c->fd = cfd;
+                c->may_write = c->peer.uid == 0 || c->peer.uid == geteuid();
+                if (!c->may_write &&
+                    !(s->read_group != (gid_t) -1 && peer_in_group(cfd, c->peer.gid, s->read_group))) {
+                        complain(s, "uid %u (pid %d) may not use the control socket", (unsigned) c->peer.uid,
+                                 (int) c->peer.pid);
+                        free(c);
+                        close(cfd);
+                        continue;
+                }
+                c->next = s->clients;
+                if (s->clients)
+                        s->clients->prev = c;
+                s->clients = c;
+                s->n_clients++;
+                if (sd_event_add_io(s->manager->event, &c->io, cfd, EPOLLIN, on_client, c) < 0 ||
+                    sd_event_add_time_relative(s->manager->event, &c->idle, CLOCK_MONOTONIC,
+                                               CONTROL_IDLE_USEC, USEC_PER_MSEC * 100, on_idle, c) < 0)
+                        client_free(c);
+        }
+        return 0;
+}
+
+int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
+                        gid_t read_group)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        mode_t mask;
+        int r;
+
+        struct rlimit nofile;
+
+        *c = (struct control_server){
+                .manager = m, .fd = -1, .read_group = read_group, .max_clients = CONTROL_CLIENTS_MAX
+        };
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 4 < CONTROL_CLIENTS_MAX)
+                c->max_clients = (size_t) nofile.rlim_cur / 4;
+        if (strdup_printf(&c->path, "%s/control", runtime_dir) < 0)
+                return -ENOMEM;
+        if (strlen(c->path) >= sizeof(sa.sun_path))
+                return log_error(0, "The runtime directory's path is too long for %s", c->path);
+        strcpy(sa.sun_path, c->path);
+        c->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (c->fd < 0)
+                return log_error(errno, "Cannot create the control socket: %m");
+        (void) unlink(c->path); /* the runtime directory is ours (locked): a node left there is stale */
+        mask = umask(0177);     /* born 0600: no moment at which another user may connect */
+        r = bind(c->fd, (struct sockaddr *) &sa, sizeof(sa));
+        umask(mask);
+        if (r < 0)
+                return log_error(errno, "Cannot bind %s: %m", c->path);
+        if (read_group != (gid_t) -1 &&
+            (chown(c->path, (uid_t) -1, read_group) < 0 || chmod(c->path, 0660) < 0))
+                return log_error(errno, "Cannot open %s to its group: %m", c->path);
+        if (listen(c->fd, SOMAXCONN) < 0)
+                return log_error(errno, "Cannot listen on %s: %m", c->path);
+        r = sd_event_add_io(m->event, &c->source, c->fd, EPOLLIN, on_connect, c);
+        if (r < 0)
+                return log_error(r, "Cannot watch %s: %m", c->path);
+        return 0;
+}
+
+void control_server_close(struct control_server *c)
+{
+        while (c->clients)
+                client_free(c->clients);
+        c->source = sd_event_source_disable_unref(c->source);
+        if (c->fd >= 0) {
+                close(c->fd);
+                (void) unlink(c->path);
+        }
+        c->fd = -1;
+        free(c->path);
+        c->path = NULL;
+}

@@ -1,0 +1,40 @@
+/* The control socket DIR/control (lib/control.h has the protocol): sockactl's way in. Each request
+ * is authorized by the peer's SO_PEERCRED: root, or sockactd's own user, may use every verb; the
+ * members of the group given with --control-group may use the read-only ones (list, status); anyone
+ * else is refused. A client is one connection with at most one request in flight: a request that
+ * is malformed, of another version or of an unknown verb gets an error reply and the connection
+ * is closed; so is a client that says nothing for CONTROL_IDLE_USEC, or that does not read its
+ * replies. At most CONTROL_CLIENTS_MAX are connected at once (fewer when RLIMIT_NOFILE is low: a
+ * quarter of it, the rest is for the sockets and their connections); one more is closed at once. None of
+ * this can block the loop: every fd is non-blocking, and every buffer is bounded. */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "value.h"
+
+#define CONTROL_CLIENTS_MAX 4096
+#define CONTROL_IDLE_USEC   (5 * USEC_PER_SEC)
+
+struct manager;
+struct control_client;
+
+struct control_server {
+        struct manager *manager;
+        int fd;
+        sd_event_source *source;
+        char *path;
+        gid_t read_group; /* (gid_t) -1: none */
+        struct control_client *clients;
+        size_t n_clients;
+        size_t max_clients; /* CONTROL_CLIENTS_MAX, or a quarter of the fds sockactd may open */
+        uint64_t last_complaint; /* when a refused client was last logged */
+};
+
+/* Creates DIR/control (mode 0600, or 0660 and owned by read_group when there is one; a stale node is
+ * replaced) and serves it. Returns 0 or -errno after logging why. */
+int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir, gid_t read_group);
+/* Closes every client and the socket, and removes the node. */
+void control_server_close(struct control_server *c);
