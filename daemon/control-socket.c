@@ -392,23 +392,7 @@ static int on_client(sd_event_source *source, int fd, uint32_t revents, void *us
         return 0;
 }
 
-static void complain(struct control_server *s, const char *format, ...) _printf_(2, 3);
-
-/* Logs a refused client, at most once a second. */
-static void complain(struct control_server *s, const char *format, ...)
-{
-        char message[256];
-        uint64_t now = now_usec();
-        va_list ap;
-
-        if (s->last_complaint != 0 && now - s->last_complaint < USEC_PER_SEC)
-                return;
-        s->last_complaint = now;
-        va_start(ap, format);
-        vsnprintf(message, sizeof(message), format, ap);
-        va_end(ap);
-        log_warning(0, "Control client refused: %s", message);
-}
+#define complain(s, ...) log_peer_warning(&(s)->last_complaint, "Control client refused", __VA_ARGS__)
 
 /* Whether the peer of fd has group among its groups: its primary one (SO_PEERCRED), or a
  * supplementary one (SO_PEERGROUPS). */

@@ -5,6 +5,7 @@
 #include <systemd/sd-journal.h>
 
 #include "log.h"
+#include "value.h"
 
 static enum log_target log_target = LOG_TARGET_STDERR;
 static int log_max_level = LOG_INFO;
@@ -52,6 +53,21 @@ void log_setup(enum log_target target, int max_level)
                 target = stderr_is_journal() ? LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
         log_target = target;
         log_max_level = max_level;
+}
+
+void log_peer_warning(uint64_t *last, const char *prefix, const char *format, ...)
+{
+        char message[256];
+        uint64_t now = now_usec();
+        va_list ap;
+
+        if (*last != 0 && now - *last < USEC_PER_SEC)
+                return;
+        *last = now;
+        va_start(ap, format);
+        vsnprintf(message, sizeof(message), format, ap);
+        va_end(ap);
+        log_warning(0, "%s: %s", prefix, message);
 }
 
 int log_unit_full(int level, const char *unit, int error, const char *format, ...)

@@ -23,6 +23,10 @@ void log_setup(enum log_target target, int max_level);
  * logged without an errno still stops its caller. */
 int log_unit_full(int level, const char *unit, int error, const char *format, ...) _printf_(4, 5);
 
+/* A warning about what a peer sent, "prefix: message", logged at most once a second (*last is
+ * when it last was, CLOCK_MONOTONIC), so that a noisy peer cannot flood the log. */
+void log_peer_warning(uint64_t *last, const char *prefix, const char *format, ...) _printf_(3, 4);
+
 #define log_unit_error(unit, error, ...)   log_unit_full(LOG_ERR, unit, error, __VA_ARGS__)
 #define log_unit_warning(unit, error, ...) log_unit_full(LOG_WARNING, unit, error, __VA_ARGS__)
 #define log_unit_info(unit, ...)           log_unit_full(LOG_INFO, unit, 0, __VA_ARGS__)

@@ -1,6 +1,5 @@
 /* The notify socket; see notify.h. */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -13,23 +12,7 @@
 
 #define NOTIFY_CONTROL_SIZE (CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * NOTIFY_FDS_MAX))
 
-static void complain(struct notify_socket *n, const char *format, ...) _printf_(2, 3);
-
-/* Logs why a message was dropped, at most once a second, so that a noisy peer cannot flood the log. */
-static void complain(struct notify_socket *n, const char *format, ...)
-{
-        char message[256];
-        uint64_t now = now_usec();
-        va_list ap;
-
-        if (now - n->last_complaint < 1000000 && n->last_complaint != 0)
-                return;
-        n->last_complaint = now;
-        va_start(ap, format);
-        vsnprintf(message, sizeof(message), format, ap);
-        va_end(ap);
-        log_warning(0, "Notification dropped: %s", message);
-}
+#define complain(n, ...) log_peer_warning(&(n)->last_complaint, "Notification dropped", __VA_ARGS__)
 
 /* Whether NotifyAccess= lets pid (of process group group) speak for s: main (its main process),
  * exec (its main or control process), all (any process of its cgroup; without cgroups, of the
