@@ -411,6 +411,28 @@ static bool peer_in_group(int fd, gid_t primary, gid_t group)
         return false;
 }
 
+static int on_resume(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        struct control_server *s = userdata;
+
+        (void) usec;
+        s->resume = sd_event_source_disable_unref(source);
+        (void) sd_event_source_set_enabled(s->source, SD_EVENT_ON);
+        return 0;
+}
+
+/* Out of fds: the clients wait in the backlog while accepting pauses for CONTROL_BACKOFF_USEC. */
+static void pause_accepting(struct control_server *s)
+{
+        log_peer_warning(&s->last_complaint, "Control client refused", "cannot accept (%s), pausing for %gs",
+                         strerror(errno), (double) CONTROL_BACKOFF_USEC / USEC_PER_SEC);
+        if (s->resume ||
+            sd_event_add_time_relative(s->manager->event, &s->resume, CLOCK_MONOTONIC, CONTROL_BACKOFF_USEC,
+                                       USEC_PER_MSEC * 10, on_resume, s) < 0)
+                return;
+        (void) sd_event_source_set_enabled(s->source, SD_EVENT_OFF);
+}
+
 static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
         struct control_server *s = userdata;
@@ -421,8 +443,11 @@ static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *u
                 socklen_t len = sizeof(struct ucred);
                 int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-                if (cfd < 0)
-                        return 0; /* EAGAIN, or out of fds: the backlog waits for the next turn */
+                if (cfd < 0) {
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                                pause_accepting(s); /* else the backlog would wake the loop at once */
+                        return 0;
+                }
                 if (s->n_clients >= s->max_clients) {
                         close(cfd);
                         complain(s, "%zu clients are connected already", s->max_clients);
@@ -502,6 +527,7 @@ void control_server_close(struct control_server *c)
         while (c->clients)
                 client_free(c->clients);
         c->source = sd_event_source_disable_unref(c->source);
+        c->resume = sd_event_source_disable_unref(c->resume);
         if (c->fd >= 0) {
                 close(c->fd);
                 (void) unlink(c->path);

@@ -15,8 +15,9 @@
 
 #include "value.h"
 
-#define CONTROL_CLIENTS_MAX 4096
-#define CONTROL_IDLE_USEC   (5 * USEC_PER_SEC)
+#define CONTROL_CLIENTS_MAX  4096
+#define CONTROL_IDLE_USEC    (5 * USEC_PER_SEC)
+#define CONTROL_BACKOFF_USEC (100 * USEC_PER_MSEC) /* out of fds: accepting pauses this long */
 
 struct manager;
 struct control_client;
@@ -25,16 +26,18 @@ struct control_server {
         struct manager *manager;
         int fd;
         sd_event_source *source;
+        sd_event_source *resume; /* ends a pause of accepting */
         char *path;
         gid_t read_group; /* (gid_t) -1: none */
         struct control_client *clients;
         size_t n_clients;
-        size_t max_clients; /* CONTROL_CLIENTS_MAX, or a quarter of the fds sockactd may open */
+        size_t max_clients;      /* CONTROL_CLIENTS_MAX, or a quarter of the fds sockactd may open */
         uint64_t last_complaint; /* when a refused client was last logged */
 };
 
 /* Creates DIR/control (mode 0600, or 0660 and owned by read_group when there is one; a stale node is
  * replaced) and serves it. Returns 0 or -errno after logging why. */
-int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir, gid_t read_group);
+int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
+                        gid_t read_group);
 /* Closes every client and the socket, and removes the node. */
 void control_server_close(struct control_server *c);

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -419,6 +420,34 @@ START_TEST(test_protocol)
 }
 END_TEST
 
+/* Out of fds, sockactd stops accepting control clients for a while (they wait in the backlog)
+ * instead of spinning on the listening socket, and takes them once it has fds again. */
+START_TEST(test_out_of_fds)
+{
+        struct harness h;
+        _cleanup_free_ char *web = NULL, *echo = NULL;
+        struct rlimit tight, roomy;
+        struct run_result r;
+        int fds[10];
+
+        two_sockets(&h, &web, &echo);
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, NULL, &roomy), 0);
+        tight = (struct rlimit){ count_fds(h.pid) + 4, roomy.rlim_max };
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, &tight, NULL), 0);
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+                fds[i] = connect_control(&h);
+        wait_log(&h, NULL, "Control client refused: cannot accept (Too many open files), pausing for 0.1s");
+        assert_idle(&h, 1000, 20); /* a retry every 0.1 s, not a spinning CPU (100 ticks a second) */
+        ck_assert_int_eq(prlimit(h.pid, RLIMIT_NOFILE, &roomy, NULL), 0);
+        r = sockactl(&h, "list", NULL, NULL);
+        ck_assert_int_eq(r.status, 0);
+        run_result_clear(&r);
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+                close(fds[i]);
+        stop(&h);
+}
+END_TEST
+
 Suite *control_suite(void)
 {
         Suite *s = suite_create("control");
@@ -434,6 +463,7 @@ Suite *control_suite(void)
         tcase_add_test(t, test_access);
         tcase_add_test(t, test_bad_requests);
         tcase_add_test(t, test_thousand_clients);
+        tcase_add_test(t, test_out_of_fds);
         suite_add_tcase(s, t);
         return s;
 }
