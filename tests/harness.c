@@ -250,19 +250,20 @@ int harness_start_argv(struct harness *h, char *const *args, char *const *extra_
 
 int harness_start(struct harness *h, const struct harness_unit *units, size_t n_units)
 {
-        char *args[] = { (char *) "--unit-dir",
-                         h->unit_dir,
-                         (char *) "--runtime-dir",
-                         h->runtime_dir,
-                         (char *) "--log-target",
-                         (char *) "stderr",
-                         (char *) "--log-level",
-                         (char *) "debug",
-                         NULL };
+        char *args[8 + HARNESS_EXTRA_ARGS_MAX + 1] = { (char *) "--unit-dir",    h->unit_dir,
+                                                       (char *) "--runtime-dir", h->runtime_dir,
+                                                       (char *) "--log-target",  (char *) "stderr",
+                                                       (char *) "--log-level",   (char *) "debug" };
+        size_t n = 8;
         int r;
 
         if (h->pid > 0)
                 return -EBUSY;
+        for (size_t i = 0; h->extra_args && h->extra_args[i]; i++) {
+                if (i >= HARNESS_EXTRA_ARGS_MAX)
+                        return -E2BIG;
+                args[n++] = h->extra_args[i];
+        }
         for (size_t i = 0; i < n_units; i++) {
                 r = harness_write_unit(h, units[i].name, units[i].content);
                 if (r < 0)

@@ -31,6 +31,7 @@ struct harness {
         size_t log_len;
         size_t log_dropped; /* bytes dropped from the front: offsets into the log are absolute */
         bool as_user;       /* set before starting (as root): sockactd runs as uid and gid, no groups */
+        char *const *extra_args; /* set before harness_start(): more options for its command line */
         uid_t uid;
         gid_t gid;
 };
@@ -49,7 +50,8 @@ void harness_done(struct harness *h);
 int harness_path(const struct harness *h, const char *name, char **ret);
 int harness_write_unit(struct harness *h, const char *name, const char *content);
 /* Writes the units (if any), then starts sockactd --unit-dir DIR/units --runtime-dir DIR/run
- * --log-target stderr --log-level debug. */
+ * --log-target stderr --log-level debug, and h->extra_args (at most HARNESS_EXTRA_ARGS_MAX). */
+#define HARNESS_EXTRA_ARGS_MAX 8
 int harness_start(struct harness *h, const struct harness_unit *units, size_t n_units);
 
 /* Starts sockactd with exactly args after its path (NULL-terminated), and its environment changed by
