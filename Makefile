@@ -4,7 +4,7 @@
 #   make run        build, then sockactd in the foreground on units/
 #   make check      build and run every test
 #   make check-sanitize   the same suite built with -fsanitize=address,undefined
-#   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, example units
+#   make install    PREFIX=/usr/local DESTDIR= : binaries, libsockact (header, pkg-config), man pages, units
 #   make deps       install the Debian packages the build and the tests need (as root)
 #   make man        regenerate the directive lists in the man pages from the directive table
 #   make bench      sockactd's Accept=yes spawning against its peers, ~6 min (bench/README.md)
@@ -80,7 +80,7 @@ GEN_MAN    := $(BUILD)/gen-man
 
 MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 
-.PHONY: all run check check-sanitize install deps clean man check-man help
+.PHONY: all run check check-sanitize check-pkgconfig install deps clean man check-man help
 .DELETE_ON_ERROR:
 
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(sort $(wildcard examples/*.c)))
@@ -133,10 +133,19 @@ $(BUILD)/tools/%.o: tools/%.c
 
 # The tests run from the top of the tree (fixtures are found as tests/units/...),
 # and find the binaries they drive through these variables.
-check: all $(TEST_RUNNER) $(TEST_PROGRAMS) $(GEN_MAN)
+check: all $(TEST_RUNNER) $(TEST_PROGRAMS) $(GEN_MAN) check-pkgconfig
 	$(GEN_MAN) --check $(MAN_PAGES)
 	SOCKACTD=$(SOCKACTD) SOCKACTL=$(SOCKACTL) TEST_PROGRAMS=$(BUILD)/tests/programs EXAMPLES=$(BUILD)/examples \
 	        $(TEST_RUNNER)
+
+# The installed header, library and pkg-config file build a program outside the tree.
+check-pkgconfig: all
+	@rm -rf $(BUILD)/pkgconfig-test
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD))/pkgconfig-test PREFIX=/usr >/dev/null
+	PKG_CONFIG_PATH=$(BUILD)/pkgconfig-test/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(abspath $(BUILD))/pkgconfig-test \
+	        sh -c '$(CC) -Wall -Werror tests/pkgconfig/consumer.c -o $(BUILD)/pkgconfig-test/consumer \
+	               $$($(PKG_CONFIG) --cflags --libs libsockact)'
+	$(BUILD)/pkgconfig-test/consumer $(BUILD)/pkgconfig-test/nothing-here
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 check
@@ -158,10 +167,17 @@ run: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	           $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	           $(DESTDIR)$(PREFIX)/share/sockact/units $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0755 $(SOCKACTD) $(DESTDIR)$(PREFIX)/sbin/sockactd
 	install -m 0755 $(SOCKACTL) $(DESTDIR)$(PREFIX)/bin/sockactl
 	install -m 0644 $(LIBSOCKACT) $(DESTDIR)$(PREFIX)/lib/libsockact.a
+	install -m 0644 lib/sockact.h $(DESTDIR)$(PREFIX)/include/sockact.h
+	@# libsockact's public part is lib/sockact.h; what it calls needs nothing but libc
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	        'Name: libsockact' 'Description: Fetch and store the fds that sockactd holds' \
+	        'Version: $(VERSION)' 'Libs: -L$${libdir} -lsockact' 'Cflags: -I$${includedir}' \
+	        > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libsockact.pc
 	install -d $(DESTDIR)$(PREFIX)/libexec/sockact
 	install -m 0755 $(EXAMPLES) $(DESTDIR)$(PREFIX)/libexec/sockact/
 	for f in $(EXAMPLE_UNITS); do \

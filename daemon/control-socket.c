@@ -10,6 +10,7 @@
 #include "address.h"
 #include "control-socket.h"
 #include "control.h"
+#include "fdholder.h"
 #include "log.h"
 #include "manager.h"
 
@@ -24,10 +25,21 @@ struct control_client {
          * connection closes after it */
         char *out;
         size_t out_len, out_sent;
+        int *out_fds; /* duplicates, closed once sent */
+        size_t n_out_fds, out_fds_sent;
         uint16_t out_code;
         bool close_after;
         struct control_client *next, *prev;
 };
+
+static void close_out_fds(struct control_client *c)
+{
+        for (size_t i = 0; i < c->n_out_fds; i++)
+                close(c->out_fds[i]);
+        free(c->out_fds);
+        c->out_fds = NULL;
+        c->n_out_fds = c->out_fds_sent = 0;
+}
 
 static void client_free(struct control_client *c)
 {
@@ -44,6 +56,7 @@ static void client_free(struct control_client *c)
         sd_event_source_disable_unref(c->idle);
         close(c->fd);
         free(c->out);
+        close_out_fds(c);
         free(c);
 }
 
@@ -58,21 +71,45 @@ static int on_idle(sd_event_source *source, uint64_t usec, void *userdata)
         return 0;
 }
 
-/* Sends what it can of the reply, one message per chunk; once all is sent, reads the next request
- * (or closes). Returns false when the client is gone. */
+static size_t min_size(size_t a, size_t b)
+{
+        return a < b ? a : b;
+}
+
+/* Sends what it can of the reply, one message per chunk of payload, its fds spread over the messages
+ * CONTROL_FDS_MAX at a time; once all is sent, reads the next request (or closes). Returns false when
+ * the client is gone. */
 static bool flush(struct control_client *c)
 {
-        while (c->out_sent < c->out_len || (c->out_len == 0 && c->out)) {
-                size_t n = c->out_len - c->out_sent < CONTROL_CHUNK_MAX ? c->out_len - c->out_sent
-                                                                        : CONTROL_CHUNK_MAX;
+        bool first = c->out_sent == 0 && c->out_fds_sent == 0;
+
+        while (first || c->out_sent < c->out_len || c->out_fds_sent < c->n_out_fds) {
+                size_t n = min_size(c->out_len - c->out_sent, CONTROL_CHUNK_MAX),
+                       n_fds = min_size(c->n_out_fds - c->out_fds_sent, CONTROL_FDS_MAX);
+                bool last = c->out_sent + n == c->out_len && c->out_fds_sent + n_fds == c->n_out_fds;
                 struct control_header h = { .magic = CONTROL_MAGIC,
                                             .version = CONTROL_VERSION,
                                             .code = c->out_code,
-                                            .flags = c->out_sent + n < c->out_len ? CONTROL_MORE : 0,
+                                            .flags = last ? 0 : CONTROL_MORE,
                                             .length = (uint32_t) n };
                 struct iovec iov[2] = { { &h, sizeof(h) }, { c->out + c->out_sent, n } };
                 struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+                union {
+                        struct cmsghdr align;
+                        char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
+                } control;
 
+                if (n_fds > 0) {
+                        struct cmsghdr *cmsg;
+
+                        msg.msg_control = control.buf;
+                        msg.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+                        cmsg = CMSG_FIRSTHDR(&msg);
+                        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+                        cmsg->cmsg_level = SOL_SOCKET;
+                        cmsg->cmsg_type = SCM_RIGHTS;
+                        memcpy(CMSG_DATA(cmsg), c->out_fds + c->out_fds_sent, sizeof(int) * n_fds);
+                }
                 if (sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
                         if (errno == EAGAIN) {
                                 (void) sd_event_source_set_io_events(c->io, EPOLLOUT);
@@ -82,12 +119,13 @@ static bool flush(struct control_client *c)
                         return false;
                 }
                 c->out_sent += n;
-                if (c->out_len == 0)
-                        break;
+                c->out_fds_sent += n_fds;
+                first = false;
         }
         free(c->out);
         c->out = NULL;
         c->out_len = c->out_sent = 0;
+        close_out_fds(c);
         if (c->close_after) {
                 client_free(c);
                 return false;
@@ -96,11 +134,16 @@ static bool flush(struct control_client *c)
         return true;
 }
 
-static void reply(struct control_client *c, int error, char *payload, size_t len, bool close_after)
+/* Sends a reply, taking payload and fds (either may be NULL). */
+static void reply_fds(struct control_client *c, int error, char *payload, size_t len, int *fds, size_t n_fds,
+                      bool close_after)
 {
         c->out = payload ? payload : strdup("");
         c->out_len = payload ? len : 0;
         c->out_sent = 0;
+        c->out_fds = fds;
+        c->n_out_fds = n_fds;
+        c->out_fds_sent = 0;
         c->out_code = (uint16_t) error;
         c->close_after = close_after || !c->out;
         if (!c->out) {
@@ -108,6 +151,11 @@ static void reply(struct control_client *c, int error, char *payload, size_t len
                 return;
         }
         (void) flush(c);
+}
+
+static void reply(struct control_client *c, int error, char *payload, size_t len, bool close_after)
+{
+        reply_fds(c, error, payload, len, NULL, 0, close_after);
 }
 
 static void reply_error(struct control_client *c, int error, bool close_after, const char *format, ...)
@@ -123,14 +171,6 @@ static void reply_error(struct control_client *c, int error, bool close_after, c
         r = vasprintf(&text, format, ap);
         va_end(ap);
         reply(c, error, r < 0 ? NULL : text, r < 0 ? 0 : (size_t) r, close_after);
-}
-
-static int append_u64(char **buf, size_t *len, const char *key, uint64_t v)
-{
-        char number[24];
-
-        snprintf(number, sizeof(number), "%" PRIu64, v);
-        return control_append(buf, len, key, number);
 }
 
 /* The service a socket unit starts, by name: its service, or its template with Accept=yes. */
@@ -152,14 +192,14 @@ static int listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
 
 static int socket_counters(const struct socket_unit *so, char **buf, size_t *len)
 {
-        int r = append_u64(buf, len, "connections", so->n_connections);
+        int r = control_append_u64(buf, len, "connections", so->n_connections);
 
         if (r >= 0)
-                r = append_u64(buf, len, "accepted", so->n_accepted);
+                r = control_append_u64(buf, len, "accepted", so->n_accepted);
         if (r >= 0)
-                r = append_u64(buf, len, "refused", so->n_refused);
+                r = control_append_u64(buf, len, "refused", so->n_refused);
         if (r >= 0)
-                r = append_u64(buf, len, "activations", so->n_activations);
+                r = control_append_u64(buf, len, "activations", so->n_activations);
         return r;
 }
 
@@ -224,11 +264,11 @@ static int status_service(const struct service_unit *s, char **buf, size_t *len)
         if (r >= 0)
                 r = control_append(buf, len, "result", service_result_to_string(s->result));
         if (r >= 0)
-                r = append_u64(buf, len, "main_pid", (uint64_t) (s->main_pid > 0 ? s->main_pid : 0));
+                r = control_append_u64(buf, len, "main_pid", (uint64_t) (s->main_pid > 0 ? s->main_pid : 0));
         if (r >= 0)
                 r = control_append(buf, len, "status", s->status ? s->status : "");
         if (r >= 0)
-                r = append_u64(buf, len, "errno", (uint64_t) s->status_errno);
+                r = control_append_u64(buf, len, "errno", (uint64_t) s->status_errno);
         for (size_t i = 0; i < s->fd_store.n && r >= 0; i++)
                 r = control_append(buf, len, "fdstore", s->fd_store.fds[i]->name);
         return r;
@@ -347,12 +387,106 @@ static void handle(struct control_client *c, enum control_verb verb, const char 
                 reply(c, 0, NULL, 0, false);
 }
 
+/* fetch, store, remove and stored: the payload's fields, then the fd holder. Takes the fds. */
+static void handle_fds(struct control_client *c, enum control_verb verb, char *text, int *fds, size_t n_fds)
+{
+        struct fd_holder *holder = &c->server->manager->holder;
+        struct fd_peer peer = { .cred = c->peer, .fd = c->fd };
+        struct fd_answer a = { 0 };
+        char *names[CONTROL_REQUEST_MAX / 6 + 1], *key, *value;
+        size_t n_names = 0;
+        uint64_t ttl = 0;
+        int r;
+
+        while ((r = control_next_field(&text, &key, &value)) > 0) {
+                if (streq(key, "name") && (n_names == 0 || verb == CONTROL_FETCH))
+                        names[n_names++] = value; /* "name=x\n" is 7 bytes: they fit */
+                else if (!(streq(key, "ttl") && verb == CONTROL_STORE &&
+                           value_parse_uint64(value, &ttl) >= 0))
+                        r = -EBADMSG;
+                if (r < 0)
+                        break;
+        }
+        names[n_names] = NULL;
+        if (r < 0 || *text || (verb != CONTROL_STORED && n_names == 0)) {
+                for (size_t i = 0; i < n_fds; i++)
+                        close(fds[i]);
+                reply_error(c, EBADMSG, true, "Refused: a malformed %s request",
+                            control_verb_to_string(verb));
+                return;
+        }
+        if (verb == CONTROL_FETCH)
+                r = fd_holder_fetch(holder, &peer, names, &a);
+        else if (verb == CONTROL_STORE)
+                r = fd_holder_store(holder, &peer, names[0], ttl, fds, n_fds, &a);
+        else if (verb == CONTROL_REMOVE)
+                r = fd_holder_remove(holder, &peer, names[0], &a);
+        else
+                r = fd_holder_list(holder, &peer, &a);
+        if (r < 0)
+                reply_error(c, -r, false, "%s", a.why[0] ? a.why : strerror(-r));
+        else {
+                reply_fds(c, 0, a.payload, a.len, a.fds, a.n_fds, false);
+                a.payload = NULL;
+                a.fds = NULL;
+                a.n_fds = 0;
+        }
+        fd_answer_done(&a);
+}
+
+/* Receives a request and the fds that came with it (at most CONTROL_FDS_MAX; more is a malformed
+ * request: -EBADMSG, with what came closed). Returns the size the message had, 0 at the end, -errno. */
+static ssize_t receive(int fd, char *buf, size_t size, int fds[CONTROL_FDS_MAX], size_t *n_fds)
+{
+        struct iovec iov = { buf, size };
+        union {
+                struct cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
+        } control;
+        struct msghdr msg = { .msg_iov = &iov,
+                              .msg_iovlen = 1,
+                              .msg_control = control.buf,
+                              .msg_controllen = sizeof(control) };
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+
+        *n_fds = 0;
+        if (n < 0)
+                return -errno;
+        for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+                if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+                        size_t k = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+                        for (size_t i = 0; i < k; i++)
+                                memcpy(&fds[(*n_fds)++], CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+                }
+        if (msg.msg_flags & MSG_CTRUNC) {
+                for (size_t i = 0; i < *n_fds; i++)
+                        close(fds[i]);
+                *n_fds = 0;
+                return -EBADMSG;
+        }
+        return n;
+}
+
+/* Why verb may not be used here by this client, or NULL. */
+static const char *forbidden(const struct control_client *c, enum control_verb verb)
+{
+        if (c->server->public)
+                return control_verb_public(verb) ? NULL
+                                                 : "this socket serves fetch, store, remove and stored only";
+        if (control_verb_writes(verb) && !c->may_write)
+                return "this user may only list and ask for the status";
+        return NULL;
+}
+
 static int on_client(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
         struct control_client *c = userdata;
-        char message[CONTROL_REQUEST_MAX + 1], name[CONTROL_REQUEST_MAX];
+        char message[CONTROL_REQUEST_MAX + 1], text[CONTROL_REQUEST_MAX];
+        int fds[CONTROL_FDS_MAX];
         struct control_header h;
         const char *reason = NULL;
+        size_t n_fds;
         ssize_t n;
         int r;
 
@@ -364,9 +498,13 @@ static int on_client(sd_event_source *source, int fd, uint32_t revents, void *us
                         client_free(c);
                 return 0;
         }
-        n = recv(fd, message, sizeof(message), MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0 && errno == EAGAIN)
+        n = receive(fd, message, sizeof(message), fds, &n_fds);
+        if (n == -EAGAIN)
                 return 0;
+        if (n == -EBADMSG) {
+                reply_error(c, EBADMSG, true, "Refused: more than %d fds", CONTROL_FDS_MAX);
+                return 0;
+        }
         if (n <= 0) { /* gone */
                 client_free(c);
                 return 0;
@@ -374,42 +512,38 @@ static int on_client(sd_event_source *source, int fd, uint32_t revents, void *us
         (void) sd_event_source_set_time_relative(c->idle, CONTROL_IDLE_USEC);
         /* MSG_TRUNC: n is the size the message had, larger than the buffer when it was cut */
         r = control_check(message, (size_t) n, true, &h, &reason);
-        if (r < 0)
-                reply_error(c, -r, true, "Refused: %s", reason);
-        else if (!control_verb_to_string(h.code))
-                reply_error(c, EOPNOTSUPP, true, "Refused: unknown request %u", (unsigned) h.code);
-        else if (control_verb_writes(h.code) && !c->may_write)
-                reply_error(c, EPERM, true, "Refused: uid %u may only list and ask for the status",
-                            (unsigned) c->peer.uid);
-        else {
-                memcpy(name, message + sizeof(h), h.length);
-                name[h.length] = '\0';
-                if (strlen(name) != h.length)
-                        reply_error(c, EBADMSG, true, "Refused: a NUL byte in the unit name");
-                else
-                        handle(c, h.code, name);
+        if (r >= 0 && !control_verb_to_string(h.code)) {
+                r = -EOPNOTSUPP;
+                reason = "an unknown request";
+        } else if (r >= 0 && (reason = forbidden(c, h.code)))
+                r = -EPERM;
+        else if (r >= 0) {
+                memcpy(text, message + sizeof(h), h.length);
+                text[h.length] = '\0';
+                if (strlen(text) != h.length) {
+                        r = -EBADMSG;
+                        reason = "a NUL byte in its argument";
+                } else if (n_fds > 0 && h.code != CONTROL_STORE) {
+                        r = -EBADMSG;
+                        reason = "fds with a request that takes none";
+                }
         }
+        if (r < 0) {
+                for (size_t i = 0; i < n_fds; i++)
+                        close(fds[i]);
+                if (r == -EPERM)
+                        log_warning(0, "Control client refused: uid %u (pid %d) asked for %s on %s: %s",
+                                    (unsigned) c->peer.uid, (int) c->peer.pid,
+                                    control_verb_to_string(h.code), c->server->path, reason);
+                reply_error(c, -r, true, "Refused: %s", reason);
+        } else if (control_verb_public(h.code))
+                handle_fds(c, h.code, text, fds, n_fds);
+        else
+                handle(c, h.code, text);
         return 0;
 }
 
 #define complain(s, ...) log_peer_warning(&(s)->last_complaint, "Control client refused", __VA_ARGS__)
-
-/* Whether the peer of fd has group among its groups: its primary one (SO_PEERCRED), or a
- * supplementary one (SO_PEERGROUPS). */
-static bool peer_in_group(int fd, gid_t primary, gid_t group)
-{
-        gid_t groups[1024];
-        socklen_t len = sizeof(groups);
-
-        if (primary == group)
-                return true;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
-                return false; /* more than 1024 groups, or an old kernel: the primary one only */
-        for (size_t i = 0; i < len / sizeof(gid_t); i++)
-                if (groups[i] == group)
-                        return true;
-        return false;
-}
 
 static int on_resume(sd_event_source *source, uint64_t usec, void *userdata)
 {
@@ -462,7 +596,7 @@ static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *u
                 c->server = s;
                 c->fd = cfd;
                 c->may_write = c->peer.uid == 0 || c->peer.uid == geteuid();
-                if (!c->may_write &&
+                if (!c->may_write && !s->public &&
                     !(s->read_group != (gid_t) -1 && peer_in_group(cfd, c->peer.gid, s->read_group))) {
                         complain(s, "uid %u (pid %d) may not use the control socket", (unsigned) c->peer.uid,
                                  (int) c->peer.pid);
@@ -484,7 +618,7 @@ static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *u
 }
 
 int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
-                        gid_t read_group)
+                        const char *name, gid_t read_group, bool public)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         mode_t mask;
@@ -492,12 +626,14 @@ int control_server_open(struct control_server *c, struct manager *m, const char 
 
         struct rlimit nofile;
 
-        *c = (struct control_server){
-                .manager = m, .fd = -1, .read_group = read_group, .max_clients = CONTROL_CLIENTS_MAX
-        };
+        *c = (struct control_server){ .manager = m,
+                                      .fd = -1,
+                                      .read_group = read_group,
+                                      .public = public,
+                                      .max_clients = CONTROL_CLIENTS_MAX };
         if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 4 < CONTROL_CLIENTS_MAX)
                 c->max_clients = (size_t) nofile.rlim_cur / 4;
-        if (strdup_printf(&c->path, "%s/control", runtime_dir) < 0)
+        if (strdup_printf(&c->path, "%s/%s", runtime_dir, name) < 0)
                 return -ENOMEM;
         if (strlen(c->path) >= sizeof(sa.sun_path))
                 return log_error(0, "The runtime directory's path is too long for %s", c->path);
@@ -506,7 +642,8 @@ int control_server_open(struct control_server *c, struct manager *m, const char 
         if (c->fd < 0)
                 return log_error(errno, "Cannot create the control socket: %m");
         (void) unlink(c->path); /* the runtime directory is ours (locked): a node left there is stale */
-        mask = umask(0177);     /* born 0600: no moment at which another user may connect */
+        mask = umask(public ? 0111
+                            : 0177); /* born 0600 (or 0666): no moment at which another user may connect */
         r = bind(c->fd, (struct sockaddr *) &sa, sizeof(sa));
         umask(mask);
         if (r < 0)

@@ -1,7 +1,8 @@
-/* The control socket DIR/control (lib/control.h has the protocol): sockactl's way in. Each request
- * is authorized by the peer's SO_PEERCRED: root, or sockactd's own user, may use every verb; the
- * members of the group given with --control-group may use the read-only ones (list, status); anyone
- * else is refused. A client is one connection with at most one request in flight: a request that
+/* The control sockets (lib/control.h has the protocol). DIR/control is sockactl's way in: each
+ * request is authorized by the peer's SO_PEERCRED: root, or sockactd's own user, may use every verb;
+ * the members of the group given with --control-group may use the read-only ones (list, status);
+ * anyone else is refused. DIR/fds (public, mode 0666) serves any local user the verbs of the fd
+ * holder only (fetch, store, remove, stored), which fdholder.c authorizes per unit and per entry. A client is one connection with at most one request in flight: a request that
  * is malformed, of another version or of an unknown verb gets an error reply and the connection
  * is closed; so is a client that says nothing for CONTROL_IDLE_USEC, or that does not read its
  * replies. At most CONTROL_CLIENTS_MAX are connected at once (fewer when RLIMIT_NOFILE is low: a
@@ -9,6 +10,7 @@
  * this can block the loop: every fd is non-blocking, and every buffer is bounded. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
@@ -29,15 +31,16 @@ struct control_server {
         sd_event_source *resume; /* ends a pause of accepting */
         char *path;
         gid_t read_group; /* (gid_t) -1: none */
+        bool public;      /* DIR/fds */
         struct control_client *clients;
         size_t n_clients;
         size_t max_clients;      /* CONTROL_CLIENTS_MAX, or a quarter of the fds sockactd may open */
         uint64_t last_complaint; /* when a refused client was last logged */
 };
 
-/* Creates DIR/control (mode 0600, or 0660 and owned by read_group when there is one; a stale node is
- * replaced) and serves it. Returns 0 or -errno after logging why. */
+/* Creates DIR/name (mode 0600, or 0660 and owned by read_group when there is one, or 0666 when public;
+ * a stale node is replaced) and serves it. Returns 0 or -errno after logging why. */
 int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
-                        gid_t read_group);
+                        const char *name, gid_t read_group, bool public);
 /* Closes every client and the socket, and removes the node. */
 void control_server_close(struct control_server *c);

@@ -139,7 +139,7 @@ int daemon_run(const struct daemon_options *o)
         _cleanup_close_ int lock_fd = -1;
         struct specifier_storage storage;
         struct specifier_context ctx;
-        struct manager m = { .notify.fd = -1, .control.fd = -1, .control_group = o->control_group };
+        struct manager m = { .notify.fd = -1, .control.fd = -1, .fds_server.fd = -1, .control_group = o->control_group };
         struct rlimit nofile;
         struct unit_set set = { 0 };
         sd_event *event = NULL;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <systemd/sd-daemon.h>
 
+#include "control.h"
 #include "log.h"
 #include "manager.h"
 #include "peer.h"
@@ -214,6 +215,7 @@ static void continue_stop(struct manager *m)
                 return;
         notify_socket_close(&m->notify);
         control_server_close(&m->control);
+        control_server_close(&m->fds_server);
         log_info("Every unit stopped, exiting");
         sd_event_exit(m->event, 0);
 }
@@ -436,6 +438,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         r = create_units(m);
         if (r < 0)
                 return r;
+        fd_holder_init(&m->holder, m);
         start_reaper(m);
         r = sd_event_add_defer(event, &m->collect, on_collect, m);
         if (r >= 0)
@@ -445,7 +448,10 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
         r = notify_socket_open(&m->notify, m, runtime_dir);
         if (r < 0)
                 return r;
-        r = control_server_open(&m->control, m, runtime_dir, m->control_group);
+        r = control_server_open(&m->control, m, runtime_dir, CONTROL_SOCKET, m->control_group, false);
+        if (r < 0)
+                return r;
+        r = control_server_open(&m->fds_server, m, runtime_dir, CONTROL_FDS_SOCKET, (gid_t) -1, true);
         if (r < 0)
                 return r;
 
@@ -476,6 +482,8 @@ void manager_free(struct manager *m)
                 return; /* manager_start() never ran: nothing is owned yet */
         notify_socket_close(&m->notify);
         control_server_close(&m->control);
+        control_server_close(&m->fds_server);
+        fd_holder_done(&m->holder);
         children_stop(&m->children);
         m->collect = sd_event_source_disable_unref(m->collect);
         while (m->instances) {

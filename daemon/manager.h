@@ -8,6 +8,7 @@
 #include "cgroup.h"
 #include "control-socket.h"
 #include "exec.h"
+#include "fdholder.h"
 #include "load.h"
 #include "notify-socket.h"
 #include "service.h"
@@ -32,6 +33,8 @@ struct manager {
         struct load_options load_options; /* for the instances whose template is applied per connection */
         struct notify_socket notify;
         struct control_server control;
+        struct control_server fds_server; /* DIR/fds */
+        struct fd_holder holder;
         gid_t control_group; /* given before manager_start(): see control_server_open() */
         struct cgroup_root cgroups; /* fd -1: services are tracked by their process groups */
         struct children children;   /* every child's exit, reaped (children.h) */

@@ -1,15 +1,21 @@
 /* sockactl: the administrator's tool. Each verb is a request over sockactd's control socket
- * (lib/control.h), or, for verify, the same offline check as sockactd --check. */
+ * (lib/control.h), or over its fds socket through libsockact (fetch, store, remove, stored), or, for
+ * verify, the same offline check as sockactd --check. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "offline.h"
+#include "sockact.h"
 #include "util.h"
+#include "value.h"
 
-#define SOCKACTL_TIMEOUT_MS 30000
+#define SOCKACTL_TIMEOUT_USEC (30 * USEC_PER_SEC)
 
 /* The exit statuses, documented in sockactl(1). */
 enum {
@@ -32,6 +38,12 @@ static void help(void)
                "  stop UNIT        stop it\n"
                "  restart UNIT     stop it, then start it again\n"
                "  reload           read the units again (not in this version)\n"
+               "  fetch NAME... -- COMMAND [ARGS...]\n"
+               "                   run COMMAND with the sockets held under NAME (a socket unit or an fd\n"
+               "                   name) at fd 3..., as socket activation would\n"
+               "  store [--ttl TIME] NAME FD...  hand sockactd these fds of sockactl's under NAME\n"
+               "  remove NAME      close what is stored under NAME\n"
+               "  stored           what is stored: name, fds, owner, time left\n"
                "  verify PATH...   load and verify units (files or directories), as sockactd --check\n"
                "\n"
                "Options:\n"
@@ -46,7 +58,7 @@ static void help(void)
 static bool numeric(const char *key)
 {
         static const char *const keys[] = { "connections", "accepted", "refused",
-                                            "activations", "main_pid", "errno" };
+                                            "activations", "main_pid", "errno", "fds", "uid", "ttl" };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(keys[i], key))
@@ -58,6 +70,13 @@ static bool numeric(const char *key)
 static bool repeated(const char *key)
 {
         return streq(key, "listen") || streq(key, "fdstore");
+}
+
+static int no_runtime_dir(int r)
+{
+        fprintf(stderr, "sockactl: no runtime directory: give --runtime-dir (%s)\n",
+                r == -ENXIO ? "$XDG_RUNTIME_DIR is not set" : strerror(-r));
+        return EXIT_USAGE;
 }
 
 static void json_string(const char *s)
@@ -207,44 +226,182 @@ static int exit_status_of(int code)
         }
 }
 
-static int run_verb(const char *runtime_dir, enum control_verb verb, const char *unit, bool json)
+/* A failure to reach sockactd at DIR/socket. */
+static int unreachable(const char *runtime_dir, const char *socket, int r)
 {
-        _cleanup_free_ char *dir = NULL, *reply = NULL;
-        size_t len = 0;
-        int code = 0, r;
-
-        if (!runtime_dir) {
-                r = control_default_runtime_dir(&dir);
-                if (r < 0) {
-                        fprintf(stderr, "sockactl: no runtime directory: give --runtime-dir (%s)\n",
-                                r == -ENXIO ? "$XDG_RUNTIME_DIR is not set" : strerror(-r));
-                        return EXIT_USAGE;
-                }
-                runtime_dir = dir;
-        }
-        r = control_request(runtime_dir, verb, unit, SOCKACTL_TIMEOUT_MS, &code, &reply, &len);
         if (r == -EACCES || r == -EPERM) {
-                fprintf(stderr, "sockactl: %s/control: %s\n", runtime_dir, strerror(-r));
+                fprintf(stderr, "sockactl: %s/%s: %s\n", runtime_dir, socket, strerror(-r));
                 return EXIT_DENIED;
         }
-        if (r < 0) {
-                fprintf(stderr, "sockactl: cannot reach sockactd at %s/control: %s\n", runtime_dir,
-                        strerror(-r));
-                return EXIT_UNREACHABLE;
+        fprintf(stderr, "sockactl: cannot reach sockactd at %s/%s: %s\n", runtime_dir, socket, strerror(-r));
+        return EXIT_UNREACHABLE;
+}
+
+static int print_stored(char *text, bool json)
+{
+        char *cursor = text, *key, *value;
+        int r;
+
+        if (json) {
+                printf("{\"stored\":[");
+                for (bool first = true; *cursor; first = false) {
+                        printf("%s", first ? "" : ",");
+                        if (print_json_record(&cursor, false) < 0)
+                                return -EBADMSG;
+                }
+                printf("]}\n");
+                return 0;
         }
-        if (code != 0) {
-                fprintf(stderr, "sockactl: %s\n", *reply ? reply : strerror(code));
-                return exit_status_of(code);
+        printf("%-32s %5s %10s %12s\n", "NAME", "FDS", "UID", "TTL");
+        while (*cursor) {
+                const char *name = "", *fds = "", *uid = "";
+                char ttl[VALUE_FORMAT_MAX] = "-";
+                uint64_t usec;
+
+                while ((r = control_next_field(&cursor, &key, &value)) > 0)
+                        if (streq(key, "name"))
+                                name = value;
+                        else if (streq(key, "fds"))
+                                fds = value;
+                        else if (streq(key, "uid"))
+                                uid = value;
+                        else if (streq(key, "ttl") && value_parse_uint64(value, &usec) >= 0 && usec > 0)
+                                value_format_timespan(usec, ttl);
+                if (r < 0)
+                        return r;
+                printf("%-32s %5s %10s %12s\n", name, fds, uid, ttl);
+        }
+        return 0;
+}
+
+static int run_verb(const char *runtime_dir, enum control_verb verb, const char *unit, bool json)
+{
+        const char *socket = verb == CONTROL_STORED ? CONTROL_FDS_SOCKET : CONTROL_SOCKET;
+        struct control_reply reply = { 0 };
+        int r;
+
+        r = control_call(runtime_dir, socket, verb, unit, unit ? strlen(unit) : 0, NULL, 0,
+                         SOCKACTL_TIMEOUT_USEC, &reply);
+        if (r < 0)
+                return unreachable(runtime_dir, socket, r);
+        if (reply.code != 0) {
+                fprintf(stderr, "sockactl: %s\n", *reply.payload ? reply.payload : strerror(reply.code));
+                r = exit_status_of(reply.code);
+                control_reply_done(&reply);
+                return r;
         }
         if (verb == CONTROL_LIST)
-                r = print_list(reply, json);
+                r = print_list(reply.payload, json);
         else if (verb == CONTROL_STATUS)
-                r = print_status(reply, json);
+                r = print_status(reply.payload, json);
+        else if (verb == CONTROL_STORED)
+                r = print_stored(reply.payload, json);
+        control_reply_done(&reply);
         if (r < 0) {
                 fprintf(stderr, "sockactl: a malformed reply from sockactd\n");
                 return EXIT_FAILED;
         }
         return EXIT_OK;
+}
+
+static int fds_failed(const char *runtime_dir, const char *what, const char *name, int r)
+{
+        if (r == -ECONNREFUSED || r == -ETIMEDOUT ||
+            (r == -ENOENT && strcmp(what, "fetch") != 0 && strcmp(what, "remove") != 0))
+                return unreachable(runtime_dir, CONTROL_FDS_SOCKET, r);
+        fprintf(stderr, "sockactl: %s %s: %s%s\n", what, name, strerror(-r),
+                r == -EACCES ? " (sockactd's log says why)" : "");
+        return exit_status_of(-r);
+}
+
+/* Moves fds[0…n) to 3…n+2, without close-on-exec, and closes every other fd above 2. */
+static int place_fds(int *fds, size_t n)
+{
+        for (size_t i = 0; i < n; i++) { /* first above the target range, so that no move overwrites one */
+                int fd = fcntl(fds[i], F_DUPFD_CLOEXEC, (int) (3 + n));
+
+                if (fd < 0)
+                        return -errno;
+                close(fds[i]);
+                fds[i] = fd;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (dup2(fds[i], (int) (3 + i)) < 0)
+                        return -errno;
+        return close_range((unsigned) (3 + n), ~0U, 0) < 0 ? -errno : 0;
+}
+
+/* sockactl fetch NAME... -- COMMAND [ARGS...] */
+static int do_fetch(const char *runtime_dir, char **args)
+{
+        char **command = args, *pid = NULL, *count = NULL, *joined = NULL, **names = NULL;
+        size_t n_names = 0, n = 0;
+        int *fds = NULL, r;
+
+        while (*command && !streq(*command, "--"))
+                command++;
+        n_names = (size_t) (command - args);
+        if (!*command || !command[1] || n_names == 0) {
+                fprintf(stderr, "sockactl: fetch takes NAME... -- COMMAND [ARGS...]\n");
+                return EXIT_USAGE;
+        }
+        *command++ = NULL;
+        r = sockact_fetch(runtime_dir, (const char *const *) args, n_names, SOCKACTL_TIMEOUT_USEC, &fds,
+                          &names, &n);
+        if (r < 0)
+                return fds_failed(runtime_dir, "fetch", args[0], r);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = strextend_printf(&joined, "%s%s", i ? ":" : "", names[i]);
+        if (r >= 0)
+                r = strdup_printf(&pid, "%d", (int) getpid());
+        if (r >= 0)
+                r = strdup_printf(&count, "%zu", n);
+        if (r >= 0)
+                r = place_fds(fds, n);
+        if (r >= 0 && (setenv("LISTEN_PID", pid, 1) < 0 || setenv("LISTEN_FDS", count, 1) < 0 ||
+                       setenv("LISTEN_FDNAMES", joined, 1) < 0))
+                r = -errno;
+        if (r < 0) {
+                fprintf(stderr, "sockactl: cannot pass the fds to %s: %s\n", command[0], strerror(-r));
+                return EXIT_FAILED;
+        }
+        execvp(command[0], command);
+        r = errno;
+        fprintf(stderr, "sockactl: cannot run %s: %s\n", command[0], strerror(r));
+        return r == ENOENT ? 127 : 126;
+}
+
+/* sockactl store [--ttl TIME] NAME FD... */
+static int do_store(const char *runtime_dir, int argc, char **argv)
+{
+        static const struct option options[] = { { "ttl", required_argument, NULL, 't' }, {} };
+        int fds[SOCKACT_STORE_FDS_MAX], c, r;
+        uint64_t ttl = 0;
+        size_t n = 0;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", options, NULL)) >= 0) {
+                if (c != 't')
+                        return EXIT_USAGE;
+                if (value_parse_timespan(optarg, USEC_PER_SEC, &ttl) < 0) {
+                        fprintf(stderr, "sockactl: --ttl: not a time span: %s\n", optarg);
+                        return EXIT_USAGE;
+                }
+        }
+        if (argc - optind < 2 || argc - optind - 1 > SOCKACT_STORE_FDS_MAX) {
+                fprintf(stderr, "sockactl: store takes [--ttl TIME] NAME FD... (at most %d fds)\n",
+                        SOCKACT_STORE_FDS_MAX);
+                return EXIT_USAGE;
+        }
+        for (int i = optind + 1; i < argc; i++) {
+                if (value_parse_int(argv[i], &fds[n]) < 0 || fds[n] < 0 || fcntl(fds[n], F_GETFD) < 0) {
+                        fprintf(stderr, "sockactl: store: %s is not an open fd\n", argv[i]);
+                        return EXIT_USAGE;
+                }
+                n++;
+        }
+        r = sockact_store(runtime_dir, argv[optind], fds, n, ttl, SOCKACTL_TIMEOUT_USEC);
+        return r < 0 ? fds_failed(runtime_dir, "store", argv[optind], r) : EXIT_OK;
 }
 
 int main(int argc, char *argv[])
@@ -257,9 +414,10 @@ int main(int argc, char *argv[])
                 { "version", no_argument, NULL, ARG_VERSION },
                 {},
         };
+        _cleanup_free_ char *default_dir = NULL;
         const char *runtime_dir = NULL;
         bool json = false;
-        int c, verb;
+        int c, verb, r;
 
         /* "+": global options come before the verb; what follows it is the verb's */
         while ((c = getopt_long(argc, argv, "+r:h", options, NULL)) >= 0) {
@@ -296,9 +454,28 @@ int main(int argc, char *argv[])
                 fprintf(stderr, "sockactl: unknown verb \"%s\"\n", argv[optind]);
                 return EXIT_USAGE;
         }
-        if ((verb == CONTROL_LIST || verb == CONTROL_RELOAD) ? optind + 1 != argc : optind + 2 != argc) {
+        if (!runtime_dir) {
+                r = control_default_runtime_dir(&default_dir);
+                if (r < 0)
+                        return no_runtime_dir(r);
+                runtime_dir = default_dir;
+        }
+        if (verb == CONTROL_FETCH)
+                return do_fetch(runtime_dir, argv + optind + 1);
+        if (verb == CONTROL_STORE)
+                return do_store(runtime_dir, argc - optind, argv + optind);
+        if (verb == CONTROL_REMOVE) {
+                if (optind + 2 != argc) {
+                        fprintf(stderr, "sockactl: remove takes one name\n");
+                        return EXIT_USAGE;
+                }
+                r = sockact_remove(runtime_dir, argv[optind + 1], SOCKACTL_TIMEOUT_USEC);
+                return r < 0 ? fds_failed(runtime_dir, "remove", argv[optind + 1], r) : EXIT_OK;
+        }
+        bool no_arg = verb == CONTROL_LIST || verb == CONTROL_RELOAD || verb == CONTROL_STORED;
+        if (no_arg ? optind + 1 != argc : optind + 2 != argc) {
                 fprintf(stderr, "sockactl: %s takes %s\n", argv[optind],
-                        verb == CONTROL_LIST || verb == CONTROL_RELOAD ? "no argument" : "one unit name");
+                        no_arg ? "no argument" : "one unit name");
                 return EXIT_USAGE;
         }
         return run_verb(runtime_dir, verb, optind + 1 < argc ? argv[optind + 1] : NULL, json);

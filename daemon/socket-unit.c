@@ -115,8 +115,8 @@ static void pause_until(struct socket_unit *s, uint64_t until)
 {
         socket_unit_watch(s, false);
         s->resume = sd_event_source_disable_unref(s->resume);
-        if (sd_event_add_time(s->manager->event, &s->resume, CLOCK_MONOTONIC, until, SOCKET_RESUME_ACCURACY_USEC,
-                              on_resume, s) < 0)
+        if (sd_event_add_time(s->manager->event, &s->resume, CLOCK_MONOTONIC, until,
+                              SOCKET_RESUME_ACCURACY_USEC, on_resume, s) < 0)
                 log_unit_error(s->unit->name, 0, "Cannot arm the timer that resumes the socket");
 }
 
@@ -141,9 +141,10 @@ static void refuse(struct socket_unit *s, int fd, const char *limit)
 static void wait_for_fds(struct socket_unit *s)
 {
         if (!s->short_of_fds)
-                log_unit_warning(s->unit->name, errno,
-                                 "Cannot accept (%m): trying again every %gs, the connections wait in the backlog",
-                                 (double) SOCKET_ACCEPT_BACKOFF_USEC / USEC_PER_SEC);
+                log_unit_warning(
+                        s->unit->name, errno,
+                        "Cannot accept (%m): trying again every %gs, the connections wait in the backlog",
+                        (double) SOCKET_ACCEPT_BACKOFF_USEC / USEC_PER_SEC);
         s->short_of_fds = true;
         pause_until(s, now_usec() + SOCKET_ACCEPT_BACKOFF_USEC);
 }
@@ -187,17 +188,19 @@ static void accept_connections(struct socket_unit *s, int listen_fd)
                         continue;
                 }
                 peer_source_of(fd, &peer, &source);
-                if (manager_connections_from(s->manager, s, &source) >= s->unit->socket.max_connections_per_source) {
+                if (manager_connections_from(s->manager, s, &source) >=
+                    s->unit->socket.max_connections_per_source) {
                         refuse(s, fd, "MaxConnectionsPerSource=");
                         continue;
                 }
                 now = now_usec();
                 if (!ratelimit_test(&s->trigger_limit, now, &until)) {
                         close(fd);
-                        log_unit_warning(s->unit->name, 0,
-                                         "Trigger limit hit (%u connections within TriggerLimitIntervalSec=), "
-                                         "pausing for %.3gs",
-                                         s->trigger_limit.burst, (double) (until - now) / USEC_PER_SEC);
+                        log_unit_warning(
+                                s->unit->name, 0,
+                                "Trigger limit hit (%u connections within TriggerLimitIntervalSec=), "
+                                "pausing for %.3gs",
+                                s->trigger_limit.burst, (double) (until - now) / USEC_PER_SEC);
                         pause_until(s, until);
                         return;
                 }
@@ -271,7 +274,7 @@ int socket_unit_watch(struct socket_unit *s, bool on)
         const struct socket_config *c = &s->unit->socket;
         int r;
 
-        if (!s->listening || s->watching == on || (on && s->state != SOCKET_LISTENING))
+        if (!s->listening || s->watching == on || (on && (s->state != SOCKET_LISTENING || s->n_lent > 0)))
                 return 0;
         for (size_t i = 0; i < c->n_listens; i++) {
                 if (!s->sources[i]) {
@@ -286,6 +289,24 @@ int socket_unit_watch(struct socket_unit *s, bool on)
         }
         s->watching = on;
         return 0;
+}
+
+void socket_unit_lend(struct socket_unit *s)
+{
+        if (s->n_lent++ == 0)
+                log_unit_info(s->unit->name, "Fetched: not watched while the fetcher runs");
+        socket_unit_watch(s, false);
+}
+
+void socket_unit_return(struct socket_unit *s, unsigned generation)
+{
+        if (generation != s->lend_generation || s->n_lent == 0 || --s->n_lent > 0)
+                return;
+        log_unit_info(s->unit->name, "Every fetcher has exited: watched again");
+        if (s->resume || s->manager->stopping)
+                return; /* paused: the pause's end watches */
+        if (s->unit->socket.accept || !s->service || service_unit_is_down(s->service))
+                socket_unit_watch(s, true);
 }
 
 void socket_unit_pause(struct socket_unit *s, uint64_t until)
@@ -362,6 +383,8 @@ static void close_listeners(struct socket_unit *s)
         if (s->listening && c->remove_on_stop)
                 socket_remove_paths(c);
         s->listening = s->watching = false;
+        s->n_lent = 0; /* a fetcher keeps its copies of the closed fds; new ones are not lent */
+        s->lend_generation++;
 }
 
 void socket_unit_done(struct socket_unit *s)

@@ -62,6 +62,11 @@ struct socket_unit {
         uint64_t n_refused_logged;       /* n_refused when it was last logged */
         uint64_t refused_logged_usec;    /* when it was last logged, CLOCK_MONOTONIC */
         bool short_of_fds;               /* accept() failed for want of fds, and has not succeeded since */
+        /* Fetched (fdholder.h): while n_lent > 0 the fds are not watched, so that no connection is both
+         * activated and served by the fetcher. lend_generation changes whenever the fds are closed: a
+         * loan of older fds no longer counts. */
+        unsigned n_lent;
+        unsigned lend_generation;
 };
 
 const char *socket_state_to_string(enum socket_state s);
@@ -79,6 +84,10 @@ bool socket_unit_is_down(const struct socket_unit *s);
 int socket_unit_watch(struct socket_unit *s, bool on);
 /* Not watched until the monotonic time until, then watched again. */
 void socket_unit_pause(struct socket_unit *s, uint64_t until);
+/* A process fetched the fds: they are not watched until every such loan is returned. */
+void socket_unit_lend(struct socket_unit *s);
+/* A loan of the fds of lend_generation ended (its process exited); the last one watches again. */
+void socket_unit_return(struct socket_unit *s, unsigned generation);
 /* Accept=yes: an instance that served one of its connections ended, successful or not. */
 void socket_unit_instance_down(struct socket_unit *s, struct service_unit *instance);
 /* The service is down: FlushPending=, then watch again. */

@@ -9,9 +9,18 @@
  *   uint32 length   the bytes of payload after the header, exactly
  *
  * A request's payload is its argument: a unit name for status, start, stop and restart, nothing
- * for list. A reply's payload is text: on success, records of "key=value" lines, each record
- * ended by an empty line; on failure, one line that says why. Values are escaped (control_escape())
- * so that a value never holds a newline. Pure code: no I/O, no logging. */
+ * for list and stored; for fetch, store and remove, "key=value" lines: name= (repeated for fetch),
+ * and ttl= (microseconds) for store. A reply's payload is text: on success, records of "key=value"
+ * lines, each record ended by an empty line; on failure, one line that says why. Values are escaped
+ * (control_append()) so that a value never holds a newline.
+ *
+ * Fds travel as SCM_RIGHTS, at most CONTROL_FDS_MAX per message: a store request carries the fds
+ * it stores; a fetch reply carries the fds, spread over its messages in order, and one record
+ * "name=NAME" per fd.
+ *
+ * Two sockets speak it: DIR/control for the administrator (every verb), and DIR/fds for any local
+ * user (fetch, store, remove and stored only, each authorized per unit or per stored entry).
+ * Pure code but for control_call(): no logging. */
 #pragma once
 
 #include <stdbool.h>
@@ -23,6 +32,9 @@
 #define CONTROL_REQUEST_MAX 4096        /* a request, header included */
 #define CONTROL_CHUNK_MAX   (32 * 1024) /* the payload of one reply message */
 #define CONTROL_MORE        UINT32_C(1)
+#define CONTROL_FDS_MAX     253 /* SCM_MAX_FD: the fds one message may carry */
+#define CONTROL_SOCKET      "control"
+#define CONTROL_FDS_SOCKET  "fds"
 
 enum control_verb {
         CONTROL_LIST = 1,
@@ -31,6 +43,10 @@ enum control_verb {
         CONTROL_STOP,
         CONTROL_RESTART,
         CONTROL_RELOAD,
+        CONTROL_FETCH,
+        CONTROL_STORE,
+        CONTROL_REMOVE,
+        CONTROL_STORED,
         _CONTROL_VERB_MAX,
 };
 
@@ -46,6 +62,8 @@ const char *control_verb_to_string(enum control_verb v);
 int control_verb_from_string(const char *s); /* -EINVAL when unknown */
 /* Whether the verb changes anything (refused to read-only peers). */
 bool control_verb_writes(enum control_verb v);
+/* Whether the verb is served on DIR/fds too: fetch, store, remove and stored. */
+bool control_verb_public(enum control_verb v);
 
 /* Checks a received message of size bytes: the magic, the version, that length is exactly what
  * follows the header, and for a request that it fits CONTROL_REQUEST_MAX. Returns 0 or -EBADMSG
@@ -56,18 +74,39 @@ int control_check(const void *message, size_t size, bool request, struct control
 /* Appends "key=value\n" to *buf (growing it), the value escaped: backslash, newline, tab and the
  * other control characters as \\, \n, \t and \xNN. Returns 0 or -ENOMEM. */
 int control_append(char **buf, size_t *len, const char *key, const char *value);
+/* The same with a number for the value. */
+int control_append_u64(char **buf, size_t *len, const char *key, uint64_t value);
 /* Ends a record: an empty line. Returns 0 or -ENOMEM. */
 int control_end_record(char **buf, size_t *len);
 /* Undoes the escaping in place. Returns 0 or -EBADMSG. */
 int control_unescape(char *value);
+/* Reads the "key=value" line at *cursor: NUL-terminates the key and the value in place, unescapes
+ * the value and moves *cursor past the line. Returns 1 with a field; 0 at the empty line that ends a
+ * record, or at the end of the text (then **cursor is '\0'); -EBADMSG for a line without "=" or a
+ * bad escape. */
+int control_next_field(char **cursor, char **ret_key, char **ret_value);
 
 /* The default runtime directory: /run/sockact for root, $XDG_RUNTIME_DIR/sockact for any other
  * user. Returns 0 or -ENXIO (no $XDG_RUNTIME_DIR) or -ENOMEM. */
 int control_default_runtime_dir(char **ret);
 
-/* The client's side: sends one request (verb, and arg unless NULL) to DIR/control and reads the
- * whole reply, each step bounded by timeout_ms. Returns 0 with the reply's code (0 or an errno)
- * in *ret_code and its payload (NUL-terminated, *ret_len bytes before the NUL) in *ret_payload;
- * or -errno when sockactd cannot be reached or the reply is malformed (-EBADMSG). */
-int control_request(const char *runtime_dir, enum control_verb verb, const char *arg, int timeout_ms,
-                    int *ret_code, char **ret_payload, size_t *ret_len);
+/* A reply as the client received it: its code (0 or an errno), its payload (NUL-terminated, len bytes
+ * before the NUL) and the fds that came with it (close-on-exec). */
+struct control_reply {
+        int code;
+        char *payload;
+        size_t len;
+        int *fds;
+        size_t n_fds;
+};
+
+/* Closes the fds and frees the rest. */
+void control_reply_done(struct control_reply *r);
+
+/* The client's side: sends one request (verb, the arg_len bytes of arg, and n_fds fds) to
+ * DIR/socket and reads the whole reply, all within timeout_usec. Returns 0 with the reply in *ret
+ * (its code may be an errno); or -errno when sockactd cannot be reached (-ETIMEDOUT when the time
+ * ran out), or -EBADMSG for a malformed reply. */
+int control_call(const char *runtime_dir, const char *socket, enum control_verb verb, const char *arg,
+                 size_t arg_len, const int *fds, size_t n_fds, uint64_t timeout_usec,
+                 struct control_reply *ret);

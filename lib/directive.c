@@ -91,6 +91,17 @@ const struct directive directive_table[] = {
           .summary = "Accept=yes: log a line per connection when its instance ends: the peer, the process, "
                      "its exit status and how long it took.",
           .differs = "a sockact extension (after xinetd's log_on_success); systemd has no such directive." },
+        { "Socket", "FetchUsers", KIND(strv), SOCKET_FIELD(fetch_users), STRING_USER,
+          .flags = DIRECTIVE_SPECIFIERS,
+          .default_text = "none: root, sockactd's user and the service's User= only",
+          .summary = "Users (names or UIDs, space-separated) who may also fetch this unit's sockets over "
+                     "sockactd's fds socket (sockactl fetch, libsockact(3)); an empty value resets the list.",
+          .differs = "a sockact extension; systemd has no way to hand its sockets to a process it did not "
+                     "start." },
+        { "Socket", "FetchGroups", KIND(strv), SOCKET_FIELD(fetch_groups), STRING_USER,
+          .flags = DIRECTIVE_SPECIFIERS, .default_text = "none",
+          .summary = "Groups whose members (primary or supplementary) may also fetch this unit's sockets.",
+          .differs = "a sockact extension, as FetchUsers=." },
         { "Socket", "KeepAlive", KIND(bool), SOCKET_FIELD(keep_alive), 0, "no",
           .summary = "SO_KEEPALIVE on TCP sockets." },
         { "Socket", "KeepAliveTimeSec", KIND(timespan), SOCKET_FIELD(keep_alive_time), SEC,

@@ -181,6 +181,8 @@ static void socket_config_clear(struct socket_config *s)
         exec_list_clear(&s->exec_stop_pre);
         exec_list_clear(&s->exec_stop_post);
         strv_free(s->symlinks);
+        strv_free(s->fetch_users);
+        strv_free(s->fetch_groups);
         free(s->fd_name);
         free(s->service);
 }

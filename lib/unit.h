@@ -129,6 +129,8 @@ struct socket_config {
         mode_t directory_mode;
         bool accept;
         bool log_connections; /* LogConnections=, a sockact extension */
+        char **fetch_users;   /* FetchUsers=, a sockact extension: may fetch the fds too */
+        char **fetch_groups;  /* FetchGroups=, likewise */
         bool writable;
         bool flush_pending;
         unsigned max_connections;

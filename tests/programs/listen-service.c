@@ -7,7 +7,9 @@
  * With --fork it behaves as a Type=forking daemon: after sd_listen_fds_with_names() it forks, the
  * child serves in a session of its own, and the started process exits 0, having written the child's
  * pid to --pid-file (or the child writes it after --pid-file-delay-ms). The child takes its new
- * parent (sockactd, as a subreaper) for the one whose end it watches. */
+ * parent (sockactd, as a subreaper) for the one whose end it watches. With --graceful, SIGTERM
+ * lets it finish the connection in hand and exit before the next accept: what waits in the backlog is
+ * left to the socket's other holders. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -43,14 +45,23 @@ struct options {
         long idle_exit_ms;
         bool notify; /* --notify: sd_notify(READY=1) once ready to serve */
         bool fork;
+        bool graceful; /* --graceful: SIGTERM ends it between two connections */
         const char *pid_file;
         long pid_file_delay_ms;
 };
+
+static volatile sig_atomic_t terminating;
 
 static void on_terminate(int sig)
 {
         (void) sig;
         _exit(0);
+}
+
+static void on_terminate_gracefully(int sig)
+{
+        (void) sig;
+        terminating = 1;
 }
 
 static int parse_number(const char *s, long *ret)
@@ -75,6 +86,7 @@ static int parse_argv(int argc, char *argv[], struct options *o)
                 { "idle-exit-ms", required_argument, NULL, 'i' },
                 { "notify", no_argument, NULL, 'n' },
                 { "fork", no_argument, NULL, 'f' },
+                { "graceful", no_argument, NULL, 'g' },
                 { "pid-file", required_argument, NULL, 'p' },
                 { "pid-file-delay-ms", required_argument, NULL, 'd' },
                 {},
@@ -82,8 +94,8 @@ static int parse_argv(int argc, char *argv[], struct options *o)
         int c;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
-                if (c == 'n' || c == 'f') {
-                        *(c == 'n' ? &o->notify : &o->fork) = true;
+                if (c == 'n' || c == 'f' || c == 'g') {
+                        *(c == 'n' ? &o->notify : c == 'f' ? &o->fork : &o->graceful) = true;
                         continue;
                 }
                 if (c == 'p') {
@@ -317,9 +329,11 @@ static int serve_until_done(struct pollfd *pfds, size_t n_fds, const char *repor
                 return 0;
 
         for (;;) {
-                int r = poll(pfds, n_fds, TICK_MS);
+                int r = terminating ? 0 : poll(pfds, n_fds, TICK_MS);
                 bool any = false;
 
+                if (terminating)
+                        return 0;
                 if (r < 0 && errno != EINTR)
                         return 1;
                 if (r <= 0) {
@@ -410,11 +424,14 @@ int main(int argc, char *argv[])
 
         if (parse_argv(argc, argv, &o) < 0) {
                 fprintf(stderr, "Usage: listen-service [--exit-after N] [--crash-after N] [--sleep-ms MS] "
-                                "[--idle-exit-ms MS] [--notify] [--fork [--pid-file PATH "
+                                "[--idle-exit-ms MS] [--notify] [--graceful] [--fork [--pid-file PATH "
                                 "[--pid-file-delay-ms MS]]]\n");
                 return 2;
         }
-        signal(SIGTERM, on_terminate);
+        if (o.graceful)
+                sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_terminate_gracefully }, NULL);
+        else
+                signal(SIGTERM, on_terminate);
         signal(SIGINT, on_terminate);
         signal(SIGPIPE, SIG_IGN);
 
