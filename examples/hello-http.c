@@ -1,9 +1,12 @@
 /* hello-http: the smallest socket-activated web server, for the example units. It takes its
  * listening sockets from sockactd (or systemd) with sd_listen_fds(), answers every request with
  * a short page saying which process served it, and exits after 30 idle seconds, so that the
- * next request shows activation again. */
+ * next request shows activation again. SIGTERM ends it between two requests: the request in hand
+ * is answered, and those still waiting are left in the backlog, which sockactd holds, for the next
+ * server (README.md, "Zero-downtime restarts"). */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,6 +16,14 @@
 
 #define IDLE_EXIT_MS 30000
 #define FDS_MAX      16
+
+static volatile sig_atomic_t terminating;
+
+static void on_sigterm(int sig)
+{
+        (void) sig;
+        terminating = 1;
+}
 
 static void serve(int listener, unsigned long *served)
 {
@@ -50,17 +61,22 @@ int main(void)
                 n = FDS_MAX;
         for (int i = 0; i < n; i++)
                 fds[i] = (struct pollfd){ .fd = SD_LISTEN_FDS_START + i, .events = POLLIN };
+        sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_sigterm }, NULL); /* no SA_RESTART */
         fprintf(stderr, "hello-http: serving %d socket(s)\n", n);
         for (;;) {
-                int r = poll(fds, (nfds_t) n, IDLE_EXIT_MS);
+                int r = terminating ? 0 : poll(fds, (nfds_t) n, IDLE_EXIT_MS);
 
+                if (terminating) {
+                        fprintf(stderr, "hello-http: stopped after %lu request(s)\n", served);
+                        return 0;
+                }
                 if (r == 0) {
                         fprintf(stderr, "hello-http: idle, exiting after %lu request(s)\n", served);
                         return 0;
                 }
                 if (r < 0 && errno != EINTR)
                         return 1;
-                for (int i = 0; i < n && r > 0; i++)
+                for (int i = 0; i < n && r > 0 && !terminating; i++)
                         if (fds[i].revents & POLLIN)
                                 serve(fds[i].fd, &served);
         }
