@@ -143,7 +143,7 @@ check-pkgconfig: all
 	@rm -rf $(BUILD)/pkgconfig-test
 	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD))/pkgconfig-test PREFIX=/usr >/dev/null
 	PKG_CONFIG_PATH=$(BUILD)/pkgconfig-test/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(abspath $(BUILD))/pkgconfig-test \
-	        sh -c '$(CC) -Wall -Werror tests/pkgconfig/consumer.c -o $(BUILD)/pkgconfig-test/consumer \
+	        sh -c '$(CC) -Wall -Werror $(SANITIZE_FLAGS) tests/pkgconfig/consumer.c -o $(BUILD)/pkgconfig-test/consumer \
 	               $$($(PKG_CONFIG) --cflags --libs libsockact)'
 	$(BUILD)/pkgconfig-test/consumer $(BUILD)/pkgconfig-test/nothing-here
 

@@ -34,6 +34,7 @@ struct control_client {
 
 static void close_out_fds(struct control_client *c)
 {
+        c->server->n_out_fds -= c->n_out_fds;
         for (size_t i = 0; i < c->n_out_fds; i++)
                 close(c->out_fds[i]);
         free(c->out_fds);
@@ -144,6 +145,7 @@ static void reply_fds(struct control_client *c, int error, char *payload, size_t
         c->out_fds = fds;
         c->n_out_fds = n_fds;
         c->out_fds_sent = 0;
+        c->server->n_out_fds += n_fds;
         c->out_code = (uint16_t) error;
         c->close_after = close_after || !c->out;
         if (!c->out) {
@@ -408,11 +410,19 @@ static void handle_fds(struct control_client *c, enum control_verb verb, char *t
                         break;
         }
         names[n_names] = NULL;
-        if (r < 0 || *text || (verb != CONTROL_STORED && n_names == 0)) {
+        if (r < 0 || *text || (verb != CONTROL_STORED && n_names == 0))
+                r = -EBADMSG;
+        else if (c->server->manager->stopping && (verb == CONTROL_FETCH || verb == CONTROL_STORE))
+                r = -ESHUTDOWN;
+        else if (verb == CONTROL_FETCH && c->server->n_out_fds >= CONTROL_OUT_FDS_MAX)
+                r = -EBUSY;
+        if (r < 0) {
                 for (size_t i = 0; i < n_fds; i++)
                         close(fds[i]);
-                reply_error(c, EBADMSG, true, "Refused: a malformed %s request",
-                            control_verb_to_string(verb));
+                reply_error(c, -r, r == -EBADMSG, "%s",
+                            r == -EBADMSG     ? "Refused: a malformed request"
+                            : r == -ESHUTDOWN ? "sockactd is stopping"
+                                              : "Too many fetched fds wait to be read; try again");
                 return;
         }
         if (verb == CONTROL_FETCH)
@@ -426,7 +436,8 @@ static void handle_fds(struct control_client *c, enum control_verb verb, char *t
         if (r < 0)
                 reply_error(c, -r, false, "%s", a.why[0] ? a.why : strerror(-r));
         else {
-                reply_fds(c, 0, a.payload, a.len, a.fds, a.n_fds, false);
+                /* one fetch per connection: its fds wait in one reply at most */
+                reply_fds(c, 0, a.payload, a.len, a.fds, a.n_fds, verb == CONTROL_FETCH);
                 a.payload = NULL;
                 a.fds = NULL;
                 a.n_fds = 0;
@@ -434,8 +445,9 @@ static void handle_fds(struct control_client *c, enum control_verb verb, char *t
         fd_answer_done(&a);
 }
 
-/* Receives a request and the fds that came with it (at most CONTROL_FDS_MAX; more is a malformed
- * request: -EBADMSG, with what came closed). Returns the size the message had, 0 at the end, -errno. */
+/* Receives a request and the fds that came with it (at most CONTROL_FDS_MAX; more, or fewer than
+ * came because sockactd is short of fds, is -EBADMSG, with what came closed). Returns the size the
+ * message had, 0 at the end (or for an empty message: its fds are closed), -errno. */
 static ssize_t receive(int fd, char *buf, size_t size, int fds[CONTROL_FDS_MAX], size_t *n_fds)
 {
         struct iovec iov = { buf, size };
@@ -459,11 +471,11 @@ static ssize_t receive(int fd, char *buf, size_t size, int fds[CONTROL_FDS_MAX],
                         for (size_t i = 0; i < k; i++)
                                 memcpy(&fds[(*n_fds)++], CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
                 }
-        if (msg.msg_flags & MSG_CTRUNC) {
+        if ((msg.msg_flags & MSG_CTRUNC) || n == 0) { /* an empty message may carry fds too */
                 for (size_t i = 0; i < *n_fds; i++)
                         close(fds[i]);
                 *n_fds = 0;
-                return -EBADMSG;
+                return n == 0 ? 0 : -EBADMSG;
         }
         return n;
 }
@@ -502,7 +514,8 @@ static int on_client(sd_event_source *source, int fd, uint32_t revents, void *us
         if (n == -EAGAIN)
                 return 0;
         if (n == -EBADMSG) {
-                reply_error(c, EBADMSG, true, "Refused: more than %d fds", CONTROL_FDS_MAX);
+                reply_error(c, EBADMSG, true, "Refused: more than %d fds, or sockactd is short of fds",
+                            CONTROL_FDS_MAX);
                 return 0;
         }
         if (n <= 0) { /* gone */
@@ -567,6 +580,15 @@ static void pause_accepting(struct control_server *s)
         (void) sd_event_source_set_enabled(s->source, SD_EVENT_OFF);
 }
 
+static size_t clients_of(const struct control_server *s, uid_t uid)
+{
+        size_t n = 0;
+
+        for (const struct control_client *c = s->clients; c; c = c->next)
+                n += c->peer.uid == uid;
+        return n;
+}
+
 static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
         struct control_server *s = userdata;
@@ -589,6 +611,13 @@ static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *u
                 }
                 c = calloc(1, sizeof(*c));
                 if (!c || getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) < 0) {
+                        free(c);
+                        close(cfd);
+                        continue;
+                }
+                if (s->public && c->peer.uid != 0 && clients_of(s, c->peer.uid) >= CONTROL_CLIENTS_PER_UID) {
+                        complain(s, "uid %u (pid %d) has %d clients connected already",
+                                 (unsigned) c->peer.uid, (int) c->peer.pid, CONTROL_CLIENTS_PER_UID);
                         free(c);
                         close(cfd);
                         continue;

@@ -55,9 +55,13 @@ void fd_holder_init(struct fd_holder *h, struct manager *m)
 {
         struct rlimit nofile;
 
-        *h = (struct fd_holder){ .manager = m, .max_fds = FD_HOLDER_FDS_MAX };
+        *h = (struct fd_holder){ .manager = m,
+                                 .max_fds = FD_HOLDER_FDS_MAX,
+                                 .max_loans = FD_HOLDER_LOANS_MAX };
         if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 4 < FD_HOLDER_FDS_MAX)
                 h->max_fds = (size_t) nofile.rlim_cur / 4;
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 8 < FD_HOLDER_LOANS_MAX)
+                h->max_loans = (size_t) nofile.rlim_cur / 8;
 }
 
 static void entry_free(struct fd_entry *e)
@@ -243,10 +247,10 @@ static int pick_name(struct fd_holder *h, const struct fd_peer *p, const char *n
 
                 if (!streq(so->unit->name, name))
                         continue;
-                if (!so->listening)
-                        return fail(a, ENOENT, "%s is not listening", name);
                 if (!may_fetch_socket(so, p))
                         return refuse(a, p, EACCES, "may not fetch %s", name);
+                if (!so->listening)
+                        return fail(a, ENOENT, "%s is not listening", name);
                 return add_socket(picks, n, so);
         }
         for (size_t k = 0; k < m->n_sockets; k++) {
@@ -264,8 +268,7 @@ static int pick_name(struct fd_holder *h, const struct fd_peer *p, const char *n
                 if (!streq(e->name, name))
                         continue;
                 if (!may_use_entry(e, p))
-                        return refuse(a, p, EACCES, "may not fetch %s, stored by uid %u", name,
-                                      (unsigned) e->owner);
+                        return refuse(a, p, EACCES, "may not fetch %s, stored by another user", name);
                 for (size_t i = 0; i < e->n_fds; i++) {
                         r = add_pick(picks, n, e->fds[i], e->name, "store", NULL);
                         if (r < 0)
@@ -298,8 +301,8 @@ static int get_loan(struct fd_holder *h, const struct fd_peer *p, struct fd_loan
                         *ret = l;
                         return 0;
                 }
-        if (h->n_loans >= FD_HOLDER_LOANS_MAX)
-                return fail(a, EBUSY, "%d processes hold fetched sockets already", FD_HOLDER_LOANS_MAX);
+        if (h->n_loans >= h->max_loans)
+                return fail(a, EBUSY, "%zu processes hold fetched sockets already", h->max_loans);
         l = calloc(1, sizeof(*l));
         if (!l)
                 return -ENOMEM;
@@ -407,6 +410,28 @@ static int on_expire(sd_event_source *source, uint64_t usec, void *userdata)
         return 0;
 }
 
+/* The socket unit whose fds bear name, if any: stored fds may not pass for its. */
+static const struct socket_unit *name_of_socket(struct fd_holder *h, const char *name)
+{
+        for (size_t k = 0; k < h->manager->n_sockets; k++) {
+                const struct unit *u = h->manager->sockets[k].unit;
+
+                if (streq(u->name, name) || streq(listener_name(u), name))
+                        return &h->manager->sockets[k];
+        }
+        return NULL;
+}
+
+static size_t stored_by(struct fd_holder *h, uid_t uid)
+{
+        size_t n = 0;
+
+        for (struct fd_entry *e = h->entries; e; e = e->next)
+                if (e->owner == uid)
+                        n += e->n_fds;
+        return n;
+}
+
 static bool may_store(struct fd_holder *h, const struct fd_peer *p)
 {
         if (is_admin(p))
@@ -421,6 +446,7 @@ int fd_holder_store(struct fd_holder *h, const struct fd_peer *p, const char *na
                     int *fds, size_t n_fds, struct fd_answer *a)
 {
         struct fd_entry *old = find_entry(h, name), *e = NULL;
+        const struct socket_unit *owner = NULL;
         int r;
 
         if (!value_fd_name_is_valid(name))
@@ -429,11 +455,17 @@ int fd_holder_store(struct fd_holder *h, const struct fd_peer *p, const char *na
                 r = fail(a, EINVAL, "store needs at least one fd");
         else if (!may_store(h, p))
                 r = refuse(a, p, EACCES, "may not store fds (may fetch no socket unit's)");
+        else if ((owner = name_of_socket(h, name)))
+                r = refuse(a, p, EEXIST, "may not store under %s, the name of %s's fds", name,
+                           owner->unit->name);
         else if (old && !may_use_entry(old, p))
-                r = refuse(a, p, EEXIST, "may not replace %s, stored by uid %u", name,
-                           (unsigned) old->owner);
+                r = refuse(a, p, EEXIST, "may not replace %s, stored by another user", name);
         else if (h->n_fds - (old ? old->n_fds : 0) + n_fds > h->max_fds)
                 r = fail(a, ENOSPC, "sockactd holds %zu stored fds, at most %zu", h->n_fds, h->max_fds);
+        else if (!is_admin(p) && stored_by(h, p->cred.uid) - (old ? old->n_fds : 0) + n_fds >
+                                         h->max_fds / FD_HOLDER_USER_SHARE)
+                r = fail(a, ENOSPC, "uid %u holds %zu stored fds, at most %zu", (unsigned) p->cred.uid,
+                         stored_by(h, p->cred.uid), h->max_fds / FD_HOLDER_USER_SHARE);
         else if (!(e = calloc(1, sizeof(*e))) || !(e->name = strdup(name)) ||
                  !(e->fds = malloc(n_fds * sizeof(int))))
                 r = -ENOMEM;
@@ -475,8 +507,7 @@ int fd_holder_remove(struct fd_holder *h, const struct fd_peer *p, const char *n
         if (!e)
                 return fail(a, ENOENT, "Nothing is stored under %s", name);
         if (!may_use_entry(e, p))
-                return refuse(a, p, EACCES, "may not remove %s, stored by uid %u", name,
-                              (unsigned) e->owner);
+                return refuse(a, p, EACCES, "may not remove %s, stored by another user", name);
         log_info("Stored %s (%zu fds) removed by uid %u (pid %d)", name, e->n_fds, (unsigned) p->cred.uid,
                  (int) p->cred.pid);
         entry_free(e);

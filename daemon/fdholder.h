@@ -11,7 +11,9 @@
  *
  * Store: fds handed to sockactd under a name, with an optional time to live; they outlive the storing
  * process, and can be fetched, listed ("stored") and removed. Storing the same name again replaces
- * what was there. At most FD_HOLDER_FDS_MAX fds are stored (fewer with a low RLIMIT_NOFILE).
+ * what was there; a name that a socket unit's fds bear (its unit name or FileDescriptorName=) cannot
+ * be stored under, so that no one slips an fd among them. At most FD_HOLDER_FDS_MAX fds are stored
+ * (a quarter of RLIMIT_NOFILE when lower), an eighth of them by one user other than root.
  *
  * Who may: everything is denied but to root and sockactd's own user, and
  *  - a socket unit's fds: its service's User= (the template's with Accept=yes), FetchUsers= and the
@@ -27,8 +29,9 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
-#define FD_HOLDER_FDS_MAX   4096 /* stored fds, all entries together */
-#define FD_HOLDER_LOANS_MAX 4096 /* fetching processes at once */
+#define FD_HOLDER_FDS_MAX    4096 /* stored fds, all entries together (fewer with a low RLIMIT_NOFILE) */
+#define FD_HOLDER_USER_SHARE 8    /* a user other than root and sockactd's may store an eighth of them */
+#define FD_HOLDER_LOANS_MAX  4096 /* fetching processes at once (fewer with a low RLIMIT_NOFILE) */
 
 struct manager;
 struct fd_entry;
@@ -41,6 +44,7 @@ struct fd_holder {
         size_t max_fds;
         struct fd_loan *loans;
         size_t n_loans;
+        size_t max_loans;
 };
 
 /* Who asks: its credentials, and its connection (for its supplementary groups). */

@@ -57,8 +57,8 @@ static void help(void)
 /* The keys whose values are numbers in JSON, and those a record may hold several times. */
 static bool numeric(const char *key)
 {
-        static const char *const keys[] = { "connections", "accepted", "refused",
-                                            "activations", "main_pid", "errno", "fds", "uid", "ttl" };
+        static const char *const keys[] = { "connections", "accepted", "refused", "activations", "main_pid",
+                                            "errno",       "fds",      "uid",     "ttl" };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(keys[i], key))
@@ -306,8 +306,12 @@ static int run_verb(const char *runtime_dir, enum control_verb verb, const char 
 
 static int fds_failed(const char *runtime_dir, const char *what, const char *name, int r)
 {
-        if (r == -ECONNREFUSED || r == -ETIMEDOUT ||
-            (r == -ENOENT && strcmp(what, "fetch") != 0 && strcmp(what, "remove") != 0))
+        _cleanup_free_ char *path = NULL;
+
+        if (r == -ENOENT && strdup_printf(&path, "%s/%s", runtime_dir, CONTROL_FDS_SOCKET) >= 0 &&
+            access(path, F_OK) < 0)
+                return unreachable(runtime_dir, CONTROL_FDS_SOCKET, r); /* no sockactd there */
+        if (r == -ECONNREFUSED || r == -ETIMEDOUT)
                 return unreachable(runtime_dir, CONTROL_FDS_SOCKET, r);
         fprintf(stderr, "sockactl: %s %s: %s%s\n", what, name, strerror(-r),
                 r == -EACCES ? " (sockactd's log says why)" : "");

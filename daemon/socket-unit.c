@@ -364,7 +364,7 @@ void socket_unit_service_down(struct socket_unit *s)
 {
         if (!s->listening || s->resume)
                 return;
-        if (s->unit->socket.flush_pending)
+        if (s->unit->socket.flush_pending && s->n_lent == 0) /* lent: what waits is the fetcher's */
                 flush_pending(s);
         socket_unit_watch(s, true);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,6 +155,8 @@ START_TEST(test_fetch_serves)
         ck_assert_int_eq(number_after(report, "pid="), fetcher);
         free(report);
         /* the same sockets sockactd holds, and the fetcher has nothing more than them above stderr */
+        ck_assert_uint_ne(socket_inode(fetcher, "3"), 0);
+        ck_assert_uint_ne(socket_inode(fetcher, "4"), 0);
         ck_assert(daemon_holds(&h, socket_inode(fetcher, "3")));
         ck_assert(daemon_holds(&h, socket_inode(fetcher, "4")));
         for (int i = 0; i < 100 && count_fds(fetcher) != 5; i++)
@@ -198,8 +201,7 @@ START_TEST(test_fetch_serves)
 END_TEST
 
 /* sockactl as another user (setpriv), with its exit status and output. */
-static struct run_result sockactl_as(const struct harness *h, const struct passwd *user, gid_t gid,
-                                     const char *const *args)
+static struct run_result sockactl_as(const struct harness *h, uid_t uid, gid_t gid, const char *const *args)
 {
         char uid_arg[32], gid_arg[32];
         char *argv[32] = {
@@ -208,7 +210,7 @@ static struct run_result sockactl_as(const struct harness *h, const struct passw
         };
         size_t n = 7;
 
-        snprintf(uid_arg, sizeof(uid_arg), "--reuid=%u", (unsigned) user->pw_uid);
+        snprintf(uid_arg, sizeof(uid_arg), "--reuid=%u", (unsigned) uid);
         snprintf(gid_arg, sizeof(gid_arg), "--regid=%u", (unsigned) gid);
         for (; *args; args++)
                 argv[n++] = (char *) *args;
@@ -218,16 +220,18 @@ static struct run_result sockactl_as(const struct harness *h, const struct passw
 
 START_TEST(test_access)
 {
-        struct passwd *nobody = getpwnam("nobody");
+        struct passwd *pw = getpwnam("daemon");
+        uid_t daemon_uid = pw ? pw->pw_uid : 0, nobody = (pw = getpwnam("nobody")) ? pw->pw_uid : 0;
         struct group *g = getgrnam("nogroup");
         gid_t nogroup = g ? g->gr_gid : 0, daemon_gid = (g = getgrnam("daemon")) ? g->gr_gid : 0;
-        _cleanup_free_ char *service = NULL, *refusal = NULL;
+        _cleanup_free_ char *service = NULL, *refusal = NULL, *owner = NULL;
         static const char *const sockets[] = { "closed", "users", "groups", "own" };
         struct harness h;
         struct run_result r;
         size_t offset = 0;
 
-        if (geteuid() != 0 || !nobody || !nogroup || !daemon_gid || access("/usr/bin/setpriv", X_OK) < 0) {
+        if (geteuid() != 0 || !nobody || !daemon_uid || !nogroup || !daemon_gid ||
+            access("/usr/bin/setpriv", X_OK) < 0) {
                 fprintf(stderr, "test_access: needs root, nobody, nogroup, daemon and setpriv; not run\n");
                 return;
         }
@@ -255,7 +259,7 @@ START_TEST(test_access)
         ck_assert_msg(r.status == 5, "nobody fetched closed.socket (%d): %s", r.status, r.err);
         ck_assert_ptr_nonnull(strstr(r.err, "Permission denied"));
         run_result_clear(&r);
-        refusal = format("Refused to uid %u (pid ", (unsigned) nobody->pw_uid);
+        refusal = format("Refused to uid %u (pid ", (unsigned) nobody);
         wait_log(&h, &offset, refusal);
         wait_log(&h, &offset, "may not fetch closed.socket");
         /* FetchUsers=, FetchGroups= and the service's User= each let nobody in */
@@ -284,15 +288,54 @@ START_TEST(test_access)
         control_reply_done(&reply);
         assert_service_state(&h, "users.service", "dead");
         /* a user who may fetch nothing may store nothing; one who may fetch something may */
+        r = sockactl_as(&h, daemon_uid, daemon_gid, (const char *[]){ "store", "theirs", "0", NULL });
+        ck_assert_msg(r.status == 5, "daemon stored (%d): %s", r.status, r.err);
+        run_result_clear(&r);
         r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "store", "mine", "0", NULL });
         ck_assert_msg(r.status == 0, "nobody could not store (%d): %s", r.status, r.err);
         run_result_clear(&r);
         r = sockactl(&h, "stored", NULL);
-        ck_assert_msg(strstr(r.out, "mine") && strstr(r.out, "65534"), "%s", r.out);
+        owner = format(" %u ", (unsigned) nobody);
+        ck_assert_msg(strstr(r.out, "mine") && strstr(r.out, owner), "%s", r.out);
+        ck_assert_ptr_null(strstr(r.out, "theirs"));
+        run_result_clear(&r);
+        /* root's entry is root's: nobody may not fetch it, remove it, or see it */
+        ck_assert_int_eq(sockact_store(h.runtime_dir, "rootfile", (int[]){ STDIN_FILENO }, 1, 0, TIMEOUT_US),
+                         0);
+        r = sockactl_as(&h, nobody, daemon_gid,
+                        (const char *[]){ "fetch", "rootfile", "--", "/bin/true", NULL });
+        ck_assert_msg(r.status == 5, "nobody fetched root's entry (%d): %s", r.status, r.err);
+        run_result_clear(&r);
+        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "remove", "rootfile", NULL });
+        ck_assert_msg(r.status == 5, "nobody removed root's entry (%d): %s", r.status, r.err);
+        run_result_clear(&r);
+        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "stored", NULL });
+        ck_assert_msg(strstr(r.out, "mine") && !strstr(r.out, "rootfile"), "%s", r.out);
+        run_result_clear(&r);
+        /* no stored fd may pass for a socket unit's */
+        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "store", "users.socket", "0", NULL });
+        ck_assert_msg(r.status == 1 && strstr(r.err, "File exists"), "(%d): %s", r.status, r.err);
         run_result_clear(&r);
         stop(&h);
 }
 END_TEST
+
+/* Sends n fds in a message without a byte of payload. */
+static int send_fds_alone(int fd, const int *fds, size_t n)
+{
+        union {
+                struct cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int) * 16)];
+        } control;
+        struct msghdr msg = { .msg_control = control.buf, .msg_controllen = CMSG_SPACE(sizeof(int) * n) };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
+        memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
+        return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
 
 START_TEST(test_store_round_trip)
 {
@@ -331,7 +374,10 @@ START_TEST(test_store_round_trip)
 
         /* listed, with its owner */
         r = sockactl(&h, "stored", NULL);
-        ck_assert_msg(strstr(r.out, "pipe") && strstr(r.out, " 1 "), "%s", r.out);
+        ck_assert_msg(
+                has_line(r.out, "NAME                               FDS        UID          TTL") &&
+                        has_line(r.out, "pipe                                 1          0            -"),
+                "%s", r.out);
         run_result_clear(&r);
 
         /* a web socket and the pipe in one fetch, in the order asked */
@@ -374,6 +420,32 @@ START_TEST(test_store_round_trip)
         close(fds[0]);
         free(fds);
         free(names);
+
+        /* an empty message with fds: they are closed, not kept */
+        size_t before = count_fds(h.pid);
+        _cleanup_free_ char *fds_socket = format("%s/fds", h.runtime_dir);
+        for (int i = 0; i < 20; i++) {
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), nulls[10];
+
+                for (size_t k = 0; k < ELEMENTSOF(nulls); k++)
+                        nulls[k] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                strcpy(sa.sun_path, fds_socket);
+                ck_assert_int_eq(connect(c, (struct sockaddr *) &sa, sizeof(sa)), 0);
+                ck_assert_int_eq(send_fds_alone(c, nulls, ELEMENTSOF(nulls)), 0);
+                for (size_t k = 0; k < ELEMENTSOF(nulls); k++)
+                        close(nulls[k]);
+                close(c);
+        }
+        ck_assert_int_eq(sockact_remove(h.runtime_dir, "nothing", TIMEOUT_US), -ENOENT); /* they were read */
+        for (int i = 0; i < 100 && count_fds(h.pid) > before; i++)
+                harness_pump(&h, 10);
+        ck_assert_uint_le(count_fds(h.pid), before); /* 200 more if they were kept */
+
+        /* names that stand for a socket unit's fds cannot be stored under */
+        ck_assert_int_eq(sockact_store(h.runtime_dir, "web", (int[]){ 0 }, 1, 0, TIMEOUT_US), -EEXIST);
+        ck_assert_int_eq(sockact_store(h.runtime_dir, "web.socket", (int[]){ 0 }, 1, 0, TIMEOUT_US),
+                         -EEXIST);
 
         /* bad input */
         ck_assert_int_eq(sockact_store(h.runtime_dir, "a:b", (int[]){ 0 }, 1, 0, TIMEOUT_US), -EINVAL);
