@@ -95,22 +95,9 @@ static bool flush(struct control_client *c)
                                             .length = (uint32_t) n };
                 struct iovec iov[2] = { { &h, sizeof(h) }, { c->out + c->out_sent, n } };
                 struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-                union {
-                        struct cmsghdr align;
-                        char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
-                } control;
+                union control_fds_buffer control;
 
-                if (n_fds > 0) {
-                        struct cmsghdr *cmsg;
-
-                        msg.msg_control = control.buf;
-                        msg.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-                        cmsg = CMSG_FIRSTHDR(&msg);
-                        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-                        cmsg->cmsg_level = SOL_SOCKET;
-                        cmsg->cmsg_type = SCM_RIGHTS;
-                        memcpy(CMSG_DATA(cmsg), c->out_fds + c->out_fds_sent, sizeof(int) * n_fds);
-                }
+                control_attach_fds(&msg, &control, c->out_fds + c->out_fds_sent, n_fds);
                 if (sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
                         if (errno == EAGAIN) {
                                 (void) sd_event_source_set_io_events(c->io, EPOLLOUT);
@@ -451,10 +438,7 @@ static void handle_fds(struct control_client *c, enum control_verb verb, char *t
 static ssize_t receive(int fd, char *buf, size_t size, int fds[CONTROL_FDS_MAX], size_t *n_fds)
 {
         struct iovec iov = { buf, size };
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
-        } control;
+        union control_fds_buffer control;
         struct msghdr msg = { .msg_iov = &iov,
                               .msg_iovlen = 1,
                               .msg_control = control.buf,
@@ -464,13 +448,7 @@ static ssize_t receive(int fd, char *buf, size_t size, int fds[CONTROL_FDS_MAX],
         *n_fds = 0;
         if (n < 0)
                 return -errno;
-        for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
-                if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
-                        size_t k = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-                        for (size_t i = 0; i < k; i++)
-                                memcpy(&fds[(*n_fds)++], CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
-                }
+        *n_fds = control_received_fds(&msg, fds);
         if ((msg.msg_flags & MSG_CTRUNC) || n == 0) { /* an empty message may carry fds too */
                 for (size_t i = 0; i < *n_fds; i++)
                         close(fds[i]);

@@ -180,6 +180,33 @@ int control_next_field(char **cursor, char **ret_key, char **ret_value)
         return 1;
 }
 
+void control_attach_fds(struct msghdr *msg, union control_fds_buffer *buf, const int *fds, size_t n_fds)
+{
+        struct cmsghdr *cmsg;
+
+        if (n_fds == 0)
+                return;
+        msg->msg_control = buf->buf;
+        msg->msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+        cmsg = CMSG_FIRSTHDR(msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+        memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n_fds);
+}
+
+size_t control_received_fds(struct msghdr *msg, int *fds)
+{
+        size_t n = 0;
+
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                        for (size_t i = 0;
+                             i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && n < CONTROL_FDS_MAX; i++)
+                                memcpy(&fds[n++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+        return n;
+}
+
 int control_default_runtime_dir(char **ret)
 {
         const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -223,22 +250,9 @@ static int send_request(int fd, enum control_verb verb, const char *arg, size_t 
                                     .length = (uint32_t) arg_len };
         struct iovec iov[2] = { { &h, sizeof(h) }, { (void *) (arg ? arg : ""), arg_len } };
         struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
-        } control;
+        union control_fds_buffer control;
 
-        if (n_fds > 0) {
-                struct cmsghdr *cmsg;
-
-                msg.msg_control = control.buf;
-                msg.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-                cmsg = CMSG_FIRSTHDR(&msg);
-                cmsg->cmsg_level = SOL_SOCKET;
-                cmsg->cmsg_type = SCM_RIGHTS;
-                cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-                memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n_fds);
-        }
+        control_attach_fds(&msg, &control, fds, n_fds);
         if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
                 return errno == EAGAIN ? -ETIMEDOUT : -errno;
         return 0;
@@ -247,21 +261,18 @@ static int send_request(int fd, enum control_verb verb, const char *arg, size_t 
 /* Appends the fds that came with msg to r; they are r's to close even when the message is refused. */
 static int take_fds(struct msghdr *msg, struct control_reply *r)
 {
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-                size_t n;
-                int *grown;
+        int fds[CONTROL_FDS_MAX], *grown;
+        size_t n = control_received_fds(msg, fds);
 
-                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-                        continue;
-                n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (n > 0) {
                 grown = realloc(r->fds, (r->n_fds + n) * sizeof(int));
                 if (!grown) {
                         for (size_t i = 0; i < n; i++)
-                                close(((int *) CMSG_DATA(c))[i]);
+                                close(fds[i]);
                         return -ENOMEM;
                 }
                 r->fds = grown;
-                memcpy(r->fds + r->n_fds, CMSG_DATA(c), n * sizeof(int));
+                memcpy(r->fds + r->n_fds, fds, n * sizeof(int));
                 r->n_fds += n;
         }
         return msg->msg_flags & MSG_CTRUNC ? -EBADMSG : 0;
@@ -270,10 +281,7 @@ static int take_fds(struct msghdr *msg, struct control_reply *r)
 /* Reads the messages of one reply into r. */
 static int read_reply(int fd, uint64_t deadline, char *message, struct control_reply *r)
 {
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
-        } control;
+        union control_fds_buffer control;
 
         for (bool more = true; more;) {
                 struct iovec iov = { message, sizeof(struct control_header) + CONTROL_CHUNK_MAX + 1 };

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #define CONTROL_MAGIC       UINT32_C(0x43414b53) /* the bytes "SKAC" on a little-endian machine */
 #define CONTROL_VERSION     1
@@ -85,6 +86,19 @@ int control_unescape(char *value);
  * record, or at the end of the text (then **cursor is '\0'); -EBADMSG for a line without "=" or a
  * bad escape. */
 int control_next_field(char **cursor, char **ret_key, char **ret_value);
+
+/* Room for the SCM_RIGHTS of one message. */
+union control_fds_buffer {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
+};
+
+/* Attaches n_fds fds (at most CONTROL_FDS_MAX) to msg as SCM_RIGHTS, held in *buf; with none, msg
+ * is left without control data. */
+void control_attach_fds(struct msghdr *msg, union control_fds_buffer *buf, const int *fds, size_t n_fds);
+/* The fds a received msg carries, copied to fds (room for CONTROL_FDS_MAX); returns their number.
+ * They are the caller's to close, even when msg_flags has MSG_CTRUNC. */
+size_t control_received_fds(struct msghdr *msg, int *fds);
 
 /* The default runtime directory: /run/sockact for root, $XDG_RUNTIME_DIR/sockact for any other
  * user. Returns 0 or -ENXIO (no $XDG_RUNTIME_DIR) or -ENOMEM. */

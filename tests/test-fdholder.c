@@ -323,17 +323,10 @@ END_TEST
 /* Sends n fds in a message without a byte of payload. */
 static int send_fds_alone(int fd, const int *fds, size_t n)
 {
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int) * 16)];
-        } control;
-        struct msghdr msg = { .msg_control = control.buf, .msg_controllen = CMSG_SPACE(sizeof(int) * n) };
-        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        union control_fds_buffer control;
+        struct msghdr msg = { 0 };
 
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
-        memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
+        control_attach_fds(&msg, &control, fds, n);
         return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
