@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "checks.h"
+#include "support.h"
 #include "util.h"
 
 char *format(const char *fmt, ...)
@@ -305,4 +306,21 @@ void assert_idle(struct harness *h, int timeout_ms, long long max_ticks)
         ticks = cpu_ticks(h->pid) - ticks;
         ck_assert_msg(ticks <= max_ticks, "sockactd used %lld clock ticks of CPU in %d ms of waiting:\n%s", ticks,
                       timeout_ms, harness_log_tail(h));
+}
+
+struct run_result sockactl_run(const struct harness *h, uid_t uid, gid_t gid, const char *const *args)
+{
+        char uid_arg[32], gid_arg[32];
+        char *argv[32] = { (char *) "/usr/bin/setpriv", uid_arg, gid_arg, (char *) "--clear-groups" };
+        size_t n = uid == 0 ? 0 : 4; /* setpriv drops to the user before sockactl runs */
+
+        snprintf(uid_arg, sizeof(uid_arg), "--reuid=%u", (unsigned) uid);
+        snprintf(gid_arg, sizeof(gid_arg), "--regid=%u", (unsigned) gid);
+        argv[n++] = (char *) program_path("SOCKACTL", "build/sockactl");
+        argv[n++] = (char *) "--runtime-dir";
+        argv[n++] = h->runtime_dir;
+        for (size_t i = 0; args[i] && i < 16; i++)
+                argv[n++] = (char *) args[i];
+        argv[n] = NULL;
+        return run_program(argv);
 }

@@ -30,6 +30,11 @@ void start(struct harness *h, const struct harness_unit *units, size_t n_units, 
 /* SIGTERM: sockactd stops every unit and exits 0; then harness_done(). */
 void stop(struct harness *h);
 
+struct run_result;
+/* sockactl --runtime-dir DIR ARGS... (args NULL-terminated, at most 16), run to its end; as uid and
+ * gid through setpriv (no supplementary groups) when uid is not 0. */
+struct run_result sockactl_run(const struct harness *h, uid_t uid, gid_t gid, const char *const *args);
+
 /* Whether text has exactly this line. */
 bool has_line(const char *text, const char *line);
 /* The first line that starts with prefix, as a copy (NULL if none). */

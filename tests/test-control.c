@@ -19,38 +19,11 @@
 #include "tests.h"
 #include "util.h"
 
-#define SOCKACTL program_path("SOCKACTL", "build/sockactl")
-
-/* sockactl --runtime-dir DIR ARGS... (at most 4); as uid when uid is not 0. */
+/* sockactl --runtime-dir DIR and up to three arguments (NULL ends them early); as uid when not 0. */
 static struct run_result sockactl_as(const struct harness *h, uid_t uid, gid_t gid, const char *a1,
                                      const char *a2, const char *a3)
 {
-        char *argv[] = { (char *) SOCKACTL,
-                         (char *) "--runtime-dir",
-                         h->runtime_dir,
-                         (char *) a1,
-                         (char *) a2,
-                         (char *) a3,
-                         NULL };
-
-        if (uid == 0)
-                return run_program(argv);
-        /* setpriv drops to the user before sockactl runs */
-        char uid_arg[32], gid_arg[32];
-        snprintf(uid_arg, sizeof(uid_arg), "--reuid=%u", (unsigned) uid);
-        snprintf(gid_arg, sizeof(gid_arg), "--regid=%u", (unsigned) gid);
-        char *wrapped[] = { (char *) "/usr/bin/setpriv",
-                            uid_arg,
-                            gid_arg,
-                            (char *) "--clear-groups",
-                            (char *) SOCKACTL,
-                            (char *) "--runtime-dir",
-                            h->runtime_dir,
-                            (char *) a1,
-                            (char *) a2,
-                            (char *) a3,
-                            NULL };
-        return run_program(wrapped);
+        return sockactl_run(h, uid, gid, (const char *const[]){ a1, a2, a3, NULL });
 }
 
 static struct run_result sockactl(const struct harness *h, const char *a1, const char *a2, const char *a3)

@@ -97,11 +97,7 @@ static char *request_served_by(struct harness *h, const char *address, pid_t pid
 
 static struct run_result sockactl(const struct harness *h, const char *a1, const char *a2)
 {
-        char *argv[] = { (char *) SOCKACTL, (char *) "--runtime-dir",
-                         h->runtime_dir,    (char *) a1,
-                         (char *) a2,       NULL };
-
-        return run_program(argv);
+        return sockactl_run(h, 0, 0, (const char *const[]){ a1, a2, NULL });
 }
 
 static void assert_service_state(const struct harness *h, const char *service, const char *state)
@@ -200,24 +196,6 @@ START_TEST(test_fetch_serves)
 }
 END_TEST
 
-/* sockactl as another user (setpriv), with its exit status and output. */
-static struct run_result sockactl_as(const struct harness *h, uid_t uid, gid_t gid, const char *const *args)
-{
-        char uid_arg[32], gid_arg[32];
-        char *argv[32] = {
-                (char *) "/usr/bin/setpriv", uid_arg,       gid_arg,       (char *) "--clear-groups",
-                (char *) SOCKACTL,           (char *) "-r", h->runtime_dir
-        };
-        size_t n = 7;
-
-        snprintf(uid_arg, sizeof(uid_arg), "--reuid=%u", (unsigned) uid);
-        snprintf(gid_arg, sizeof(gid_arg), "--regid=%u", (unsigned) gid);
-        for (; *args; args++)
-                argv[n++] = (char *) *args;
-        argv[n] = NULL;
-        return run_program(argv);
-}
-
 START_TEST(test_access)
 {
         struct passwd *pw = getpwnam("daemon");
@@ -254,8 +232,8 @@ START_TEST(test_access)
         start(&h, NULL, 0, 4);
 
         /* denied by default: refused, and logged with who asked */
-        r = sockactl_as(&h, nobody, daemon_gid,
-                        (const char *[]){ "fetch", "closed.socket", "--", "/bin/true", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid,
+                         (const char *[]){ "fetch", "closed.socket", "--", "/bin/true", NULL });
         ck_assert_msg(r.status == 5, "nobody fetched closed.socket (%d): %s", r.status, r.err);
         ck_assert_ptr_nonnull(strstr(r.err, "Permission denied"));
         run_result_clear(&r);
@@ -266,18 +244,18 @@ START_TEST(test_access)
         for (size_t i = 1; i < ELEMENTSOF(sockets); i++) {
                 _cleanup_free_ char *name = format("%s.socket", sockets[i]);
 
-                r = sockactl_as(&h, nobody, i == 2 ? nogroup : daemon_gid,
-                                (const char *[]){ "fetch", name, "--", "/bin/true", NULL });
+                r = sockactl_run(&h, nobody, i == 2 ? nogroup : daemon_gid,
+                                 (const char *[]){ "fetch", name, "--", "/bin/true", NULL });
                 ck_assert_msg(r.status == 0, "nobody could not fetch %s (%d): %s", name, r.status, r.err);
                 run_result_clear(&r);
         }
         /* the groups' right is the group's: without it, refused */
-        r = sockactl_as(&h, nobody, daemon_gid,
-                        (const char *[]){ "fetch", "groups.socket", "--", "/bin/true", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid,
+                         (const char *[]){ "fetch", "groups.socket", "--", "/bin/true", NULL });
         ck_assert_int_eq(r.status, 5);
         run_result_clear(&r);
         /* DIR/fds serves no administrator's verb */
-        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "stored", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid, (const char *[]){ "stored", NULL });
         ck_assert_msg(r.status == 0, "nobody could not list what is stored (%d): %s", r.status, r.err);
         run_result_clear(&r);
         struct control_reply reply;
@@ -288,10 +266,10 @@ START_TEST(test_access)
         control_reply_done(&reply);
         assert_service_state(&h, "users.service", "dead");
         /* a user who may fetch nothing may store nothing; one who may fetch something may */
-        r = sockactl_as(&h, daemon_uid, daemon_gid, (const char *[]){ "store", "theirs", "0", NULL });
+        r = sockactl_run(&h, daemon_uid, daemon_gid, (const char *[]){ "store", "theirs", "0", NULL });
         ck_assert_msg(r.status == 5, "daemon stored (%d): %s", r.status, r.err);
         run_result_clear(&r);
-        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "store", "mine", "0", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid, (const char *[]){ "store", "mine", "0", NULL });
         ck_assert_msg(r.status == 0, "nobody could not store (%d): %s", r.status, r.err);
         run_result_clear(&r);
         r = sockactl(&h, "stored", NULL);
@@ -302,18 +280,18 @@ START_TEST(test_access)
         /* root's entry is root's: nobody may not fetch it, remove it, or see it */
         ck_assert_int_eq(sockact_store(h.runtime_dir, "rootfile", (int[]){ STDIN_FILENO }, 1, 0, TIMEOUT_US),
                          0);
-        r = sockactl_as(&h, nobody, daemon_gid,
-                        (const char *[]){ "fetch", "rootfile", "--", "/bin/true", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid,
+                         (const char *[]){ "fetch", "rootfile", "--", "/bin/true", NULL });
         ck_assert_msg(r.status == 5, "nobody fetched root's entry (%d): %s", r.status, r.err);
         run_result_clear(&r);
-        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "remove", "rootfile", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid, (const char *[]){ "remove", "rootfile", NULL });
         ck_assert_msg(r.status == 5, "nobody removed root's entry (%d): %s", r.status, r.err);
         run_result_clear(&r);
-        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "stored", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid, (const char *[]){ "stored", NULL });
         ck_assert_msg(strstr(r.out, "mine") && !strstr(r.out, "rootfile"), "%s", r.out);
         run_result_clear(&r);
         /* no stored fd may pass for a socket unit's */
-        r = sockactl_as(&h, nobody, daemon_gid, (const char *[]){ "store", "users.socket", "0", NULL });
+        r = sockactl_run(&h, nobody, daemon_gid, (const char *[]){ "store", "users.socket", "0", NULL });
         ck_assert_msg(r.status == 1 && strstr(r.err, "File exists"), "(%d): %s", r.status, r.err);
         run_result_clear(&r);
         stop(&h);
