@@ -219,3 +219,50 @@ int socket_apply_options(const struct socket_config *s, int fd, const char **ret
         }
         return 0;
 }
+
+const char *socket_options_fixed_change(const struct socket_config *a, const struct socket_config *b)
+{
+        /* Set when the node or the socket is made: an open listener keeps what it was made with. */
+        const struct {
+                bool changed;
+                const char *name;
+        } fixed[] = {
+                { a->bind_ipv6_only != b->bind_ipv6_only, "BindIPv6Only=" },
+                { !streq_ptr(a->bind_to_device, b->bind_to_device), "BindToDevice=" },
+                { a->reuse_port != b->reuse_port, "ReusePort=" },
+                { a->free_bind != b->free_bind, "FreeBind=" },
+                { a->transparent != b->transparent, "Transparent=" },
+                { !streq_ptr(a->socket_user, b->socket_user), "SocketUser=" },
+                { !streq_ptr(a->socket_group, b->socket_group), "SocketGroup=" },
+                { a->socket_mode != b->socket_mode, "SocketMode=" },
+                { a->directory_mode != b->directory_mode, "DirectoryMode=" },
+                { a->pipe_size != b->pipe_size, "PipeSize=" },
+                { a->mq_max_messages != b->mq_max_messages, "MessageQueueMaxMessages=" },
+                { a->mq_message_size != b->mq_message_size, "MessageQueueMessageSize=" },
+                /* set by a and left to the kernel's default by b: that default is not known here */
+                { a->keep_alive && !b->keep_alive, "KeepAlive=" },
+                { a->keep_alive_time > 0 && b->keep_alive_time == 0, "KeepAliveTimeSec=" },
+                { a->keep_alive_interval > 0 && b->keep_alive_interval == 0, "KeepAliveIntervalSec=" },
+                { a->keep_alive_probes > 0 && b->keep_alive_probes == 0, "KeepAliveProbes=" },
+                { a->defer_accept > 0 && b->defer_accept == 0, "DeferAcceptSec=" },
+                { a->no_delay && !b->no_delay, "NoDelay=" },
+                { a->broadcast && !b->broadcast, "Broadcast=" },
+                { a->pass_credentials && !b->pass_credentials, "PassCredentials=" },
+                { a->pass_security && !b->pass_security, "PassSecurity=" },
+                { a->pass_packet_info && !b->pass_packet_info, "PassPacketInfo=" },
+                { a->timestamping != TIMESTAMPING_OFF && b->timestamping != a->timestamping,
+                  "Timestamping=" },
+                { a->mark != UNIT_UNSET && b->mark == UNIT_UNSET, "Mark=" },
+                { a->ip_tos != UNIT_UNSET && b->ip_tos == UNIT_UNSET, "IPTOS=" },
+                { a->ip_ttl != UNIT_UNSET && b->ip_ttl == UNIT_UNSET, "IPTTL=" },
+                { a->priority != UNIT_UNSET && b->priority == UNIT_UNSET, "Priority=" },
+                { a->receive_buffer > 0 && b->receive_buffer == 0, "ReceiveBuffer=" },
+                { a->send_buffer > 0 && b->send_buffer == 0, "SendBuffer=" },
+                { !isempty(a->tcp_congestion) && isempty(b->tcp_congestion), "TCPCongestion=" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
+                if (fixed[i].changed)
+                        return fixed[i].name;
+        return NULL;
+}

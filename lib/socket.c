@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -514,4 +515,90 @@ void socket_remove_paths(const struct socket_config *s)
         for (char **link = s->symlinks; link && *link; link++)
                 if (lstat(*link, &st) >= 0 && S_ISLNK(st.st_mode))
                         (void) unlink(*link);
+}
+
+int socket_listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
+{
+        if (l->path)
+                return snprintf(buf, ADDRESS_FORMAT_MAX, "%s", l->path) < ADDRESS_FORMAT_MAX ? 0
+                                                                                             : -ENAMETOOLONG;
+        return address_format(&l->address, buf);
+}
+
+void socket_listen_key(const struct socket_config *s, const struct listen *l,
+                       char buf[SOCKET_LISTEN_KEY_MAX])
+{
+        char text[ADDRESS_FORMAT_MAX];
+
+        if (socket_listen_text(l, text) < 0)
+                snprintf(text, sizeof(text), "?");
+        snprintf(buf, SOCKET_LISTEN_KEY_MAX, "%s=%s protocol=%d", listen_type_to_string(l->type), text,
+                 l->path ? 0 : s->socket_protocol);
+}
+
+static int get_int(int fd, int name, int *ret)
+{
+        socklen_t size = sizeof(*ret);
+
+        return getsockopt(fd, SOL_SOCKET, name, ret, &size) < 0 ? -errno : 0;
+}
+
+/* Whether the bound address of fd is a: the same family, address and port (a path or an abstract
+ * name for AF_UNIX, the netlink family for AF_NETLINK). */
+static bool socket_bound_to(int fd, const struct socket_address *a)
+{
+        struct sockaddr_storage ss = { 0 };
+        socklen_t len = sizeof(ss);
+        int protocol = 0;
+
+        if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0 || ss.ss_family != address_family(a))
+                return false;
+        switch (ss.ss_family) {
+        case AF_INET: {
+                const struct sockaddr_in *x = (const struct sockaddr_in *) &ss, *y = &a->sockaddr.in;
+                return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+        }
+        case AF_INET6: {
+                const struct sockaddr_in6 *x = (const struct sockaddr_in6 *) &ss, *y = &a->sockaddr.in6;
+                return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0 &&
+                       x->sin6_scope_id == y->sin6_scope_id;
+        }
+        case AF_UNIX: {
+                const struct sockaddr_un *x = (const struct sockaddr_un *) &ss, *y = &a->sockaddr.un;
+
+                if (y->sun_path[0]) /* a path: ss was zeroed, so it ends with a NUL */
+                        return strncmp(x->sun_path, y->sun_path, sizeof(y->sun_path)) == 0;
+                return len == a->size &&
+                       memcmp(x->sun_path, y->sun_path, len - offsetof(struct sockaddr_un, sun_path)) == 0;
+        }
+        case AF_NETLINK:
+                return get_int(fd, SO_PROTOCOL, &protocol) == 0 && protocol == a->protocol;
+        case AF_VSOCK: {
+                const struct sockaddr_vm *x = (const struct sockaddr_vm *) &ss, *y = &a->sockaddr.vm;
+                return x->svm_port == y->svm_port && x->svm_cid == y->svm_cid;
+        }
+        default:
+                return false;
+        }
+}
+
+bool socket_fd_matches(int fd, const struct socket_config *s, const struct listen *l)
+{
+        int type = listen_type_socket_type(l->type), value;
+        struct stat st, node;
+
+        if (fstat(fd, &st) < 0)
+                return false;
+        if (l->type == LISTEN_FIFO)
+                return S_ISFIFO(st.st_mode) && stat(l->path, &node) == 0 && S_ISFIFO(node.st_mode) &&
+                       node.st_dev == st.st_dev && node.st_ino == st.st_ino;
+        if (!S_ISSOCK(st.st_mode) || type == 0 || get_int(fd, SO_TYPE, &value) < 0 || value != type)
+                return false;
+        if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) &&
+            (get_int(fd, SO_ACCEPTCONN, &value) < 0 || !value))
+                return false;
+        if (socket_protocol(s, l) != 0 && l->type != LISTEN_NETLINK &&
+            (get_int(fd, SO_PROTOCOL, &value) < 0 || value != socket_protocol(s, l)))
+                return false;
+        return socket_bound_to(fd, &l->address);
 }

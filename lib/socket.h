@@ -6,6 +6,7 @@
  * No logging, no event loop: every function returns -errno and names the step that failed. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "unit.h"
@@ -52,6 +53,28 @@ int socket_apply_prebind_options(const struct socket_config *s, int fd, int fami
  * tried; the first failure is returned (systemd treats it as a warning: the caller decides).
  * -EINVAL when the unit has not exactly one node to link to. */
 int socket_make_symlinks(const struct socket_config *s, const char **ret_stage);
+
+/* A Listen*= line's address as an administrator reads it: "127.0.0.1:80", "[::1]:80", "/run/x.sock".
+ * Returns 0, or -ENAMETOOLONG or -EINVAL (address_format()) with buf undefined. */
+int socket_listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX]);
+
+/* What makes two Listen*= lines the same socket, as text: the directive, the address and the
+ * protocol ("ListenStream=127.0.0.1:80 protocol=0"). A reload keeps the open socket of a line whose
+ * key did not change. */
+#define SOCKET_LISTEN_KEY_MAX (ADDRESS_FORMAT_MAX + 48)
+void socket_listen_key(const struct socket_config *s, const struct listen *l,
+                       char buf[SOCKET_LISTEN_KEY_MAX]);
+
+/* Of the options that changed from old to new, the first that an open listener cannot take (its
+ * directive name, "ReusePort="): one set before bind() or at the node's creation, or one that old set
+ * and new leaves to the kernel's default (which sockactd cannot restore). NULL when
+ * socket_apply_options() and listen(Backlog=) bring an open listener of old to new. */
+const char *socket_options_fixed_change(const struct socket_config *old, const struct socket_config *new);
+
+/* Whether fd, inherited or kept from before, is the listener of line l of s: a socket of its type,
+ * listening (stream and seqpacket), of its protocol, bound to its address; or the FIFO at its path.
+ * Special files and message queues never match. Nothing is changed on fd. */
+bool socket_fd_matches(int fd, const struct socket_config *s, const struct listen *l);
 
 /* RemoveOnStop=: removes the socket nodes, FIFOs, message queues and Symlinks= of s, each only if
  * it is of that kind (a socket, a FIFO, a symlink). Missing ones are no error. */

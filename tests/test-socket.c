@@ -918,6 +918,97 @@ START_TEST(test_socket_owner_resolve)
 }
 END_TEST
 
+/* A reload keeps the socket of a line whose key did not change: the directive, address and protocol. */
+START_TEST(test_socket_listen_key)
+{
+        struct socket_config s = config_default(), sctp = config_default();
+        struct listen a = listen_ip(LISTEN_STREAM, "127.0.0.1"), b = a,
+                      d = listen_ip(LISTEN_DATAGRAM, "127.0.0.1"),
+                      path = listen_unix(LISTEN_STREAM, "/run/x.sock");
+        char ka[SOCKET_LISTEN_KEY_MAX], kb[SOCKET_LISTEN_KEY_MAX], text[ADDRESS_FORMAT_MAX];
+
+        a.address.sockaddr.in.sin_port = b.address.sockaddr.in.sin_port = htons(8080);
+        socket_listen_key(&s, &a, ka);
+        ck_assert_str_eq(ka, "ListenStream=127.0.0.1:8080 protocol=0");
+        socket_listen_key(&s, &b, kb);
+        ck_assert_str_eq(ka, kb);
+        b.address.sockaddr.in.sin_port = htons(8081);
+        socket_listen_key(&s, &b, kb);
+        ck_assert_str_ne(ka, kb);
+        d.address.sockaddr.in.sin_port = htons(8080);
+        socket_listen_key(&s, &d, kb);
+        ck_assert_str_eq(kb, "ListenDatagram=127.0.0.1:8080 protocol=0");
+        sctp.socket_protocol = IPPROTO_SCTP;
+        socket_listen_key(&sctp, &a, kb);
+        ck_assert_str_eq(kb, "ListenStream=127.0.0.1:8080 protocol=132");
+        socket_listen_key(&s, &path, kb);
+        ck_assert_str_eq(kb, "ListenStream=/run/x.sock protocol=0");
+        ck_assert_int_eq(socket_listen_text(&path, text), 0);
+        ck_assert_str_eq(text, "/run/x.sock");
+}
+END_TEST
+
+/* What an open listener cannot take: options of bind() and of the node, and options turned off. */
+START_TEST(test_socket_options_fixed_change)
+{
+        struct socket_config a = config_default(), b = config_default();
+
+        ck_assert_ptr_null(socket_options_fixed_change(&a, &b));
+        b.keep_alive = true; /* set: applied in place */
+        b.backlog = 16;
+        b.mark = 3;
+        ck_assert_ptr_null(socket_options_fixed_change(&a, &b));
+        ck_assert_str_eq(socket_options_fixed_change(&b, &a),
+                         "KeepAlive="); /* unset: the default is unknown */
+        b = config_default();
+        b.reuse_port = true;
+        ck_assert_str_eq(socket_options_fixed_change(&a, &b), "ReusePort=");
+        b = config_default();
+        b.socket_mode = 0600;
+        ck_assert_str_eq(socket_options_fixed_change(&a, &b), "SocketMode=");
+        b = config_default();
+        b.bind_to_device = (char *) "lo";
+        ck_assert_str_eq(socket_options_fixed_change(&a, &b), "BindToDevice=");
+}
+END_TEST
+
+/* An inherited fd is taken for the line whose type, state, protocol and address it has. */
+START_TEST(test_socket_fd_matches)
+{
+        struct socket_config s = config_default();
+        struct listen tcp = listen_ip(LISTEN_STREAM, "127.0.0.1"),
+                      udp = listen_ip(LISTEN_DATAGRAM, "127.0.0.1");
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = open_listener(&s, &tcp, NULL), bound = -1, unix_fd = -1;
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        struct listen same = tcp, other = tcp, un;
+
+        same.address.sockaddr.in.sin_port = htons((uint16_t) local_port(fd));
+        other.address.sockaddr.in.sin_port =
+                htons((uint16_t) (local_port(fd) == 65535 ? 1 : local_port(fd) + 1));
+        udp.address.sockaddr.in.sin_port = same.address.sockaddr.in.sin_port;
+        ck_assert(socket_fd_matches(fd, &s, &same));
+        ck_assert(!socket_fd_matches(fd, &s, &other));
+        ck_assert(!socket_fd_matches(fd, &s, &udp));
+
+        /* bound, but not listening: not a listener */
+        bound = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ck_assert_int_ge(bound, 0);
+        ck_assert_int_eq(bind(bound, (struct sockaddr *) &sa, sizeof(sa)), 0);
+        same.address.sockaddr.in.sin_port = htons((uint16_t) local_port(bound));
+        ck_assert(!socket_fd_matches(bound, &s, &same));
+
+        ck_assert_int_ge(strdup_printf(&path, "%s/match.sock", test_dir), 0);
+        un = listen_unix(LISTEN_STREAM, path);
+        unix_fd = open_listener(&s, &un, NULL);
+        ck_assert(socket_fd_matches(unix_fd, &s, &un));
+        ck_assert(!socket_fd_matches(fd, &s, &un));
+        path[strlen(path) - 1] = 'x';
+        un = listen_unix(LISTEN_STREAM, path);
+        ck_assert(!socket_fd_matches(unix_fd, &s, &un));
+}
+END_TEST
+
 Suite *socket_suite(void)
 {
         Suite *s = suite_create("socket");
@@ -925,6 +1016,9 @@ Suite *socket_suite(void)
 
         tcase_add_unchecked_fixture(t, setup, teardown);
         tcase_add_test(t, test_socket_tcp);
+        tcase_add_test(t, test_socket_listen_key);
+        tcase_add_test(t, test_socket_options_fixed_change);
+        tcase_add_test(t, test_socket_fd_matches);
         tcase_add_test(t, test_socket_dual_stack);
         tcase_add_test(t, test_socket_udp);
         tcase_add_test(t, test_socket_unix_path);
