@@ -13,6 +13,8 @@
 #include "fdholder.h"
 #include "log.h"
 #include "manager.h"
+#include "reload.h"
+#include "socket.h"
 
 struct control_client {
         struct control_server *server;
@@ -171,14 +173,6 @@ static int append_activates(const struct socket_unit *so, char **buf, size_t *le
         return r < 0 ? r : control_append(buf, len, "service", name);
 }
 
-static int listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
-{
-        if (l->path)
-                return snprintf(buf, ADDRESS_FORMAT_MAX, "%s", l->path) < ADDRESS_FORMAT_MAX ? 0
-                                                                                             : -ENAMETOOLONG;
-        return address_format(&l->address, buf);
-}
-
 static int socket_counters(const struct socket_unit *so, char **buf, size_t *len)
 {
         int r = control_append_u64(buf, len, "connections", so->n_connections);
@@ -198,13 +192,13 @@ static int do_list(struct manager *m, char **buf, size_t *len)
         int r = 0;
 
         for (size_t k = 0; k < m->n_sockets && r >= 0; k++) {
-                const struct socket_unit *so = &m->sockets[k];
+                const struct socket_unit *so = m->sockets[k];
                 const struct socket_config *sc = &so->unit->socket;
 
                 for (size_t i = 0; i < sc->n_listens && r >= 0; i++) {
                         char where[ADDRESS_FORMAT_MAX];
 
-                        r = listen_text(&sc->listens[i], where);
+                        r = socket_listen_text(&sc->listens[i], where);
                         if (r >= 0)
                                 r = control_append(buf, len, "listen", where);
                         if (r >= 0)
@@ -225,23 +219,15 @@ static int do_list(struct manager *m, char **buf, size_t *len)
         return r;
 }
 
-static struct socket_unit *find_socket(struct manager *m, const char *name)
-{
-        for (size_t k = 0; k < m->n_sockets; k++)
-                if (streq(m->sockets[k].unit->name, name))
-                        return &m->sockets[k];
-        return NULL;
-}
-
+/* A service or an Accept=yes instance. */
 static struct service_unit *find_service(struct manager *m, const char *name)
 {
-        for (size_t i = 0; i < m->n_services; i++)
-                if (streq(m->services[i].unit->name, name))
-                        return &m->services[i];
-        for (struct service_unit *s = m->instances; s; s = s->next_instance)
+        struct service_unit *found = manager_find_service(m, name);
+
+        for (struct service_unit *s = m->instances; s && !found; s = s->next_instance)
                 if (streq(s->unit->name, name))
-                        return s;
-        return NULL;
+                        found = s;
+        return found;
 }
 
 static int status_service(const struct service_unit *s, char **buf, size_t *len)
@@ -274,7 +260,7 @@ static int status_socket(const struct socket_unit *so, char **buf, size_t *len)
         for (size_t i = 0; i < so->unit->socket.n_listens && r >= 0; i++) {
                 char where[ADDRESS_FORMAT_MAX];
 
-                r = listen_text(&so->unit->socket.listens[i], where);
+                r = socket_listen_text(&so->unit->socket.listens[i], where);
                 if (r >= 0)
                         r = control_append(buf, len, "listen", where);
         }
@@ -320,6 +306,49 @@ static int act_on_socket(struct socket_unit *so, enum control_verb verb)
         return 0;
 }
 
+/* reload, or with the argument "dry-run" what a reload would change. A refusal's reply is every
+ * sentence that says why, a line each. */
+static void do_reload(struct control_client *c, const char *arg)
+{
+        struct manager *m = c->server->manager;
+        _cleanup_free_ char *buf = NULL;
+        struct diag errors = { 0 };
+        bool dry_run = streq(arg, "dry-run");
+        size_t len = 0;
+        int r;
+
+        if (*arg && !dry_run) {
+                reply_error(c, EINVAL, false, "reload takes no argument but dry-run");
+                return;
+        }
+        if (!dry_run)
+                log_info("reload, asked by uid %u (pid %d)", (unsigned) c->peer.uid, (int) c->peer.pid);
+        r = manager_reload(m, dry_run, &buf, &len, &errors);
+        if (r >= 0)
+                reply(c, 0, TAKE_PTR(buf), len, false);
+        else if (r == -EOPNOTSUPP)
+                reply_error(c, EOPNOTSUPP, false,
+                            "The units were given on sockactd's command line: "
+                            "there is nothing to reload");
+        else if (r == -ESHUTDOWN)
+                reply_error(c, ESHUTDOWN, false, "sockactd is stopping");
+        else if (errors.n == 0)
+                reply_error(c, -r, false, "Reload refused: %s", strerror(-r));
+        else {
+                for (size_t i = 0; i < errors.n; i++) {
+                        char *longer;
+
+                        if (strdup_printf(&longer, "%s%s%s", buf ? buf : "", i ? "\n" : "",
+                                          errors.messages[i]) < 0)
+                                break;
+                        free(buf);
+                        buf = longer;
+                }
+                reply_error(c, -r, false, "%s", buf ? buf : "Reload refused");
+        }
+        diag_clear(&errors);
+}
+
 static void handle(struct control_client *c, enum control_verb verb, const char *name)
 {
         struct manager *m = c->server->manager;
@@ -338,14 +367,14 @@ static void handle(struct control_client *c, enum control_verb verb, const char 
                 return;
         }
         if (verb == CONTROL_RELOAD) {
-                reply_error(c, EOPNOTSUPP, false, "This version of sockactd cannot reload");
+                do_reload(c, name);
                 return;
         }
         if (!*name) {
                 reply_error(c, EINVAL, false, "%s needs a unit name", control_verb_to_string(verb));
                 return;
         }
-        socket = find_socket(m, name);
+        socket = manager_find_socket(m, name);
         if (!socket)
                 service = find_service(m, name);
         if (!socket && !service) {

@@ -1,18 +1,20 @@
 /* The daemon's life: find its directories, take the runtime directory (one sockactd each), load
  * every unit (a broken one is logged with its file:line and left out, the others go on), bind
- * and watch the sockets, run the sd-event loop; on SIGTERM or SIGINT stop every service, close
- * the sockets and exit 0. */
+ * and watch the sockets, run the sd-event loop; on SIGHUP read the units again (reload.h); on SIGTERM
+ * or SIGINT stop every service, close the sockets and exit 0. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include "control.h"
 #include "daemon.h"
 #include "load.h"
 #include "manager.h"
+#include "reload.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -122,6 +124,24 @@ static int take_runtime_dir(const char *dir)
         return fd; /* kept open, close-on-exec, for the life of the daemon */
 }
 
+/* Started by a manager with sockets (LISTEN_FDS, for this pid): they are offered to the units, so that
+ * a listener with the same address takes the inherited socket rather than binding again. */
+static int take_inherited(struct manager *m)
+{
+        int n = sd_listen_fds(true); /* close-on-exec from here on, and out of the environment */
+
+        if (n <= 0)
+                return 0;
+        m->adoptable = malloc((size_t) n * sizeof(int));
+        if (!m->adoptable)
+                return -ENOMEM;
+        for (int i = 0; i < n; i++)
+                m->adoptable[i] = SD_LISTEN_FDS_START + i;
+        m->n_adoptable = (size_t) n;
+        log_info("Inherited %d sockets (LISTEN_FDS)", n);
+        return 0;
+}
+
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
         struct manager *m = userdata;
@@ -129,6 +149,23 @@ static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         (void) s;
         log_info("Received %s, stopping", strsignal((int) si->ssi_signo));
         manager_begin_stop(m);
+        return 0;
+}
+
+static int on_reload_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+        struct manager *m = userdata;
+        _cleanup_free_ char *changes = NULL;
+        struct diag errors = { 0 };
+        size_t len;
+        int r;
+
+        (void) s, (void) si;
+        log_info("Received SIGHUP, reloading");
+        r = manager_reload(m, false, &changes, &len, &errors);
+        if (r == -EOPNOTSUPP)
+                log_warning(0, "The units were given on the command line: there is nothing to reload");
+        diag_clear(&errors);
         return 0;
 }
 
@@ -187,6 +224,7 @@ int daemon_run(const struct daemon_options *o)
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
         sigaddset(&mask, SIGCHLD);
         sigprocmask(SIG_BLOCK, &mask, NULL);
         signal(SIGPIPE, SIG_IGN);
@@ -200,6 +238,8 @@ int daemon_run(const struct daemon_options *o)
                 r = sd_event_add_signal(event, NULL, SIGTERM, on_stop_signal, &m);
         if (r >= 0)
                 r = sd_event_add_signal(event, NULL, SIGINT, on_stop_signal, &m);
+        if (r >= 0)
+                r = sd_event_add_signal(event, NULL, SIGHUP, on_reload_signal, &m);
         if (r < 0) {
                 log_error(r, "Cannot set up the event loop: %m");
                 goto finish;
@@ -212,7 +252,12 @@ int daemon_run(const struct daemon_options *o)
                                     .nofile = raise_nofile(&nofile) };
         m.load_options =
                 (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
-        r = manager_start(&m, event, &set, &roots, runtime_dir);
+        if (take_inherited(&m) < 0) {
+                log_error(ENOMEM, "Cannot start: %m");
+                goto finish;
+        }
+        char *const *reload_dirs = o->unit_dirs ? o->unit_dirs : default_dirs; /* none in ad-hoc mode */
+        r = manager_start(&m, event, &set, o->units ? NULL : reload_dirs, &roots, runtime_dir);
         if (r < 0) {
                 log_error(r, "Cannot start: %m");
                 goto finish;

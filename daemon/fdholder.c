@@ -106,6 +106,22 @@ void fd_holder_done(struct fd_holder *h)
                 loan_free(h->loans);
 }
 
+void fd_holder_forget(struct fd_holder *h, const struct socket_unit *so)
+{
+        for (struct fd_loan *l = h->loans; l; l = l->next)
+                for (size_t i = 0; i < l->n_lent; i++)
+                        if (l->lent[i].socket == so)
+                                l->lent[i].socket = NULL;
+}
+
+bool fd_holder_has(const struct fd_holder *h, const char *name)
+{
+        for (const struct fd_entry *e = h->entries; e; e = e->next)
+                if (streq(e->name, name))
+                        return true;
+        return false;
+}
+
 void fd_answer_done(struct fd_answer *a)
 {
         for (size_t i = 0; i < a->n_fds; i++)
@@ -243,9 +259,9 @@ static int pick_name(struct fd_holder *h, const struct fd_peer *p, const char *n
         int r;
 
         for (size_t k = 0; k < m->n_sockets; k++) {
-                struct socket_unit *so = &m->sockets[k];
+                struct socket_unit *so = m->sockets[k];
 
-                if (!streq(so->unit->name, name))
+                if (so->removed || !streq(so->unit->name, name))
                         continue;
                 if (!may_fetch_socket(so, p))
                         return refuse(a, p, EACCES, "may not fetch %s", name);
@@ -254,7 +270,7 @@ static int pick_name(struct fd_holder *h, const struct fd_peer *p, const char *n
                 return add_socket(picks, n, so);
         }
         for (size_t k = 0; k < m->n_sockets; k++) {
-                struct socket_unit *so = &m->sockets[k];
+                struct socket_unit *so = m->sockets[k];
 
                 if (!so->listening || !streq(listener_name(so->unit), name))
                         continue;
@@ -285,7 +301,8 @@ static int on_fetcher_exit(sd_event_source *source, int fd, uint32_t revents, vo
         (void) source, (void) fd, (void) revents;
         log_debug("Fetcher pid %d exited", (int) l->pid);
         for (size_t i = 0; i < l->n_lent; i++)
-                socket_unit_return(l->lent[i].socket, l->lent[i].generation);
+                if (l->lent[i].socket) /* NULL: the socket unit is gone */
+                        socket_unit_return(l->lent[i].socket, l->lent[i].generation);
         loan_free(l);
         return 0;
 }
@@ -414,10 +431,10 @@ static int on_expire(sd_event_source *source, uint64_t usec, void *userdata)
 static const struct socket_unit *name_of_socket(struct fd_holder *h, const char *name)
 {
         for (size_t k = 0; k < h->manager->n_sockets; k++) {
-                const struct unit *u = h->manager->sockets[k].unit;
+                const struct unit *u = h->manager->sockets[k]->unit;
 
                 if (streq(u->name, name) || streq(listener_name(u), name))
-                        return &h->manager->sockets[k];
+                        return h->manager->sockets[k];
         }
         return NULL;
 }
@@ -437,7 +454,7 @@ static bool may_store(struct fd_holder *h, const struct fd_peer *p)
         if (is_admin(p))
                 return true;
         for (size_t k = 0; k < h->manager->n_sockets; k++)
-                if (may_fetch_socket(&h->manager->sockets[k], p))
+                if (may_fetch_socket(h->manager->sockets[k], p))
                         return true;
         return false;
 }

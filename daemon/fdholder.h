@@ -34,6 +34,7 @@
 #define FD_HOLDER_LOANS_MAX  4096 /* fetching processes at once (fewer with a low RLIMIT_NOFILE) */
 
 struct manager;
+struct socket_unit;
 struct fd_entry;
 struct fd_loan;
 
@@ -64,6 +65,11 @@ struct fd_answer {
 };
 
 void fd_holder_init(struct fd_holder *h, struct manager *m);
+/* The socket unit so is about to be freed: the loans of its fds end without telling it. */
+void fd_holder_forget(struct fd_holder *h, const struct socket_unit *so);
+/* Whether fds are stored under name (by any user). */
+bool fd_holder_has(const struct fd_holder *h, const char *name);
+
 /* Closes every stored fd and ends every loan (the sockets are not watched again: sockactd stops). */
 void fd_holder_done(struct fd_holder *h);
 

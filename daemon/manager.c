@@ -9,21 +9,55 @@
 #include "manager.h"
 #include "peer.h"
 #include "reaper.h"
+#include "socket.h"
 
-static struct service_unit *find_service(struct manager *m, const char *name)
+struct generation *generation_new(struct unit_set *units)
 {
-        for (size_t i = 0; i < m->n_services; i++)
-                if (streq(m->services[i].unit->name, name))
-                        return &m->services[i];
+        struct generation *g = calloc(1, sizeof(*g));
+
+        if (!g)
+                return NULL;
+        g->units = *units;
+        *units = (struct unit_set){ 0 };
+        g->n_ref = 1;
+        return g;
+}
+
+struct generation *generation_ref(struct generation *g)
+{
+        if (g)
+                g->n_ref++;
+        return g;
+}
+
+void generation_unref(struct generation *g)
+{
+        if (!g || --g->n_ref > 0)
+                return;
+        unit_set_clear(&g->units);
+        free(g);
+}
+
+struct socket_unit *manager_find_socket(struct manager *m, const char *name)
+{
+        for (size_t k = 0; k < m->n_sockets; k++)
+                if (!m->sockets[k]->removed && streq(m->sockets[k]->unit->name, name))
+                        return m->sockets[k];
         return NULL;
 }
 
-/* Whether socket unit k hands its fds to service s: it activates s, or s names it in Sockets=. */
-static bool feeds(const struct manager *m, size_t k, const struct service_unit *s)
+struct service_unit *manager_find_service(struct manager *m, const char *name)
 {
-        const struct socket_unit *so = &m->sockets[k];
+        for (size_t i = 0; i < m->n_services; i++)
+                if (!m->services[i]->removed && streq(m->services[i]->unit->name, name))
+                        return m->services[i];
+        return NULL;
+}
 
-        return so->service == s || strv_contains(s->unit->service.sockets, so->unit->name);
+/* Whether socket unit so hands its fds to service s: it activates s, or s names it in Sockets=. */
+static bool feeds(const struct socket_unit *so, const struct service_unit *s)
+{
+        return so->service == s || (!so->removed && strv_contains(s->unit->service.sockets, so->unit->name));
 }
 
 int manager_service_fds(struct manager *m, const struct service_unit *s, int **ret_fds, char ***ret_names,
@@ -35,16 +69,16 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
         int r;
 
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (feeds(m, k, s) && m->sockets[k].listening)
-                        max += m->sockets[k].unit->socket.n_listens;
+                if (feeds(m->sockets[k], s) && m->sockets[k]->listening)
+                        max += m->sockets[k]->unit->socket.n_listens;
         max += s->fd_store.n;
         fds = calloc(max + 1, sizeof(int));
         if (!fds)
                 return -ENOMEM;
         for (size_t k = 0; k < m->n_sockets; k++) {
-                const struct socket_unit *so = &m->sockets[k];
+                const struct socket_unit *so = m->sockets[k];
 
-                if (!feeds(m, k, s) || !so->listening)
+                if (!feeds(so, s) || !so->listening)
                         continue;
                 for (size_t i = 0; i < so->unit->socket.n_listens; i++) {
                         fds[n++] = so->fds[i];
@@ -68,7 +102,7 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
 static bool all_services_down(const struct manager *m)
 {
         for (size_t i = 0; i < m->n_services; i++)
-                if (!service_unit_is_down(&m->services[i]))
+                if (!service_unit_is_down(m->services[i]))
                         return false;
         for (const struct service_unit *s = m->instances; s; s = s->next_instance)
                 if (!service_unit_is_down(s))
@@ -87,11 +121,13 @@ static void unlink_instance(struct manager *m, struct service_unit *s)
         m->n_instances--;
 }
 
-/* The instances that ended are freed here, from the loop: never from within their own callbacks. */
+/* The instances that ended, and the units a reload removed once they are down, are freed here, from
+ * the loop: never from within their own callbacks. */
 static int on_collect(sd_event_source *source, void *userdata)
 {
         struct manager *m = userdata;
         struct service_unit *next;
+        size_t kept = 0;
 
         (void) source;
         for (struct service_unit *s = m->instances; s; s = next) {
@@ -101,7 +137,34 @@ static int on_collect(sd_event_source *source, void *userdata)
                         service_instance_free(s);
                 }
         }
+        for (size_t k = 0; k < m->n_sockets; k++) {
+                struct socket_unit *so = m->sockets[k];
+
+                if (so->removed && socket_unit_is_down(so) && so->n_connections == 0) {
+                        log_unit_debug(so->unit->name, "Removed");
+                        fd_holder_forget(&m->holder, so);
+                        socket_unit_free(so);
+                } else
+                        m->sockets[kept++] = so;
+        }
+        m->n_sockets = kept;
+        kept = 0;
+        for (size_t i = 0; i < m->n_services; i++) {
+                struct service_unit *s = m->services[i];
+
+                if (s->removed && service_unit_is_down(s)) {
+                        log_unit_debug(s->unit->name, "Removed");
+                        service_unit_free(s);
+                } else
+                        m->services[kept++] = s;
+        }
+        m->n_services = kept;
         return 0;
+}
+
+void manager_collect(struct manager *m)
+{
+        (void) sd_event_source_set_enabled(m->collect, SD_EVENT_ONESHOT);
 }
 
 /* The instance name of an accepted connection, as systemd makes it. */
@@ -180,7 +243,7 @@ int manager_start_instance(struct manager *m, struct socket_unit *so, struct ser
                 c->shallow = *so->template;
                 c->shallow.name = c->name;
         }
-        s = service_instance_new(m, own ? own : &c->shallow, own, c);
+        s = service_instance_new(m, own ? own : &c->shallow, own, so->generation, c);
         if (!s)
                 return log_error(ENOMEM, "Cannot start an instance: %m");
         s->next_instance = m->instances;
@@ -198,7 +261,7 @@ int manager_start_instance(struct manager *m, struct socket_unit *so, struct ser
 static bool all_sockets_down(const struct manager *m)
 {
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (!socket_unit_is_down(&m->sockets[k]))
+                if (!socket_unit_is_down(m->sockets[k]))
                         return false;
         return true;
 }
@@ -210,7 +273,7 @@ static void continue_stop(struct manager *m)
         if (!all_services_down(m))
                 return;
         for (size_t k = 0; k < m->n_sockets; k++)
-                socket_unit_stop(&m->sockets[k]);
+                socket_unit_stop(m->sockets[k]);
         if (!all_sockets_down(m))
                 return;
         notify_socket_close(&m->notify);
@@ -220,12 +283,32 @@ static void continue_stop(struct manager *m)
         sd_event_exit(m->event, 0);
 }
 
+int manager_adopt(struct manager *m, const struct socket_config *c, const struct listen *l)
+{
+        for (size_t i = 0; i < m->n_adoptable; i++)
+                if (m->adoptable[i] >= 0 && socket_fd_matches(m->adoptable[i], c, l))
+                        return TAKE_FD(m->adoptable[i]);
+        return -1;
+}
+
+/* The inherited sockets that no unit took are closed. */
+static void release_adoptable(struct manager *m)
+{
+        for (size_t i = 0; i < m->n_adoptable; i++)
+                if (m->adoptable[i] >= 0) {
+                        log_warning(0, "Inherited fd %d is the listener of no unit: closed",
+                                    m->adoptable[i]);
+                        m->adoptable[i] = safe_close(m->adoptable[i]);
+                }
+}
+
 /* Every socket unit has settled: logged, and told to sockactd's own manager when it has one
  * ($NOTIFY_SOCKET; sd_notify() does nothing without it). */
 static void ready(struct manager *m)
 {
         size_t listening = manager_listening(m);
 
+        release_adoptable(m);
         log_info("%zu sockets listening, ready", listening);
         (void) sd_notifyf(false, "READY=1\nSTATUS=%zu sockets listening, %zu failed", listening,
                           m->n_sockets - listening);
@@ -240,6 +323,8 @@ void manager_socket_settled(struct manager *m, struct socket_unit *s)
 
 void manager_socket_down(struct manager *m, struct socket_unit *s)
 {
+        if (s->removed)
+                manager_collect(m);
         if (m->stopping) {
                 continue_stop(m);
                 return;
@@ -259,36 +344,38 @@ void manager_service_down(struct manager *m, struct service_unit *s)
                         continue_stop(m);
                 return;
         }
+        if (s->removed)
+                manager_collect(m);
         if (m->stopping) {
                 continue_stop(m);
                 return;
         }
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (feeds(m, k, s))
-                        socket_unit_service_down(&m->sockets[k]);
+                if (feeds(m->sockets[k], s))
+                        socket_unit_service_down(m->sockets[k]);
 }
 
 void manager_service_activating(struct manager *m, struct service_unit *s)
 {
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (feeds(m, k, s))
-                        socket_unit_watch(&m->sockets[k], false);
+                if (feeds(m->sockets[k], s))
+                        socket_unit_watch(m->sockets[k], false);
 }
 
 void manager_service_paused(struct manager *m, struct service_unit *s, uint64_t until)
 {
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (feeds(m, k, s))
-                        socket_unit_pause(&m->sockets[k], until);
+                if (feeds(m->sockets[k], s))
+                        socket_unit_pause(m->sockets[k], until);
 }
 
 bool manager_owns_pid(const struct manager *m, pid_t pid)
 {
         for (size_t i = 0; i < m->n_services; i++)
-                if (m->services[i].main_pid == pid || m->services[i].control_pid == pid)
+                if (m->services[i]->main_pid == pid || m->services[i]->control_pid == pid)
                         return true;
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (m->sockets[k].commands.pid == pid)
+                if (m->sockets[k]->commands.pid == pid)
                         return true;
         for (const struct service_unit *s = m->instances; s; s = s->next_instance)
                 if (s->main_pid == pid || s->control_pid == pid)
@@ -301,8 +388,8 @@ size_t manager_listening(const struct manager *m)
         size_t n = 0;
 
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (m->sockets[k].listening)
-                        n += m->sockets[k].unit->socket.n_listens;
+                if (m->sockets[k]->listening)
+                        n += m->sockets[k]->unit->socket.n_listens;
         return n;
 }
 
@@ -320,12 +407,14 @@ static bool names_instance(const struct unitfile *f)
 /* Accept=yes: the template each connection's instance comes from, as loaded (checked as
  * "foo@instance.service"), and its file when instances must be applied one by one. A template
  * made in memory (ad-hoc mode) has no file, and names no instance. */
-static int find_template(struct manager *m, struct socket_unit *so, const char *name)
+static int find_template(struct socket_unit *so, const char *name)
 {
         struct diag diag = { 0 };
         int r;
 
-        so->template = unit_set_find(&m->units, name);
+        unitfile_free(so->template_file);
+        so->template_file = NULL;
+        so->template = unit_set_find(&so->generation->units, name);
         if (!so->template || access(so->template->path, F_OK) < 0)
                 return 0;
         r = unitfile_read(so->template->path, &so->template_file, &diag);
@@ -339,54 +428,58 @@ static int find_template(struct manager *m, struct socket_unit *so, const char *
         return 0;
 }
 
-/* One runtime object per loaded unit. Template services (checked as an instance) are kept for
- * Accept=yes and get no service_unit of their own. */
-static int create_units(struct manager *m)
+int manager_link_units(struct manager *m)
 {
-        size_t n_sockets = 0, n_services = 0;
         int r;
 
-        for (size_t i = 0; i < m->units.n_reports; i++) {
-                const struct unit_report *rep = &m->units.reports[i];
-
-                if (!rep->unit || unit_name_is_template(rep->name))
-                        continue;
-                if (rep->unit->type == UNIT_SOCKET)
-                        n_sockets++;
-                else
-                        n_services++;
-        }
-        m->sockets = calloc(n_sockets + 1, sizeof(struct socket_unit));
-        m->services = calloc(n_services + 1, sizeof(struct service_unit));
-        if (!m->sockets || !m->services)
-                return -ENOMEM;
-        for (size_t i = 0; i < m->units.n_reports; i++) {
-                const struct unit_report *rep = &m->units.reports[i];
-
-                if (!rep->unit || unit_name_is_template(rep->name))
-                        continue;
-                if (rep->unit->type == UNIT_SOCKET)
-                        r = socket_unit_init(&m->sockets[m->n_sockets++], m, rep->unit);
-                else
-                        r = service_unit_init(&m->services[m->n_services++], m, rep->unit);
-                if (r < 0)
-                        return r;
-        }
         for (size_t k = 0; k < m->n_sockets; k++) {
-                struct socket_unit *so = &m->sockets[k];
+                struct socket_unit *so = m->sockets[k];
                 _cleanup_free_ char *service = NULL;
 
+                so->service = NULL;
+                if (so->removed)
+                        continue;
                 r = unit_socket_service_name(so->unit, &service);
                 if (r < 0)
                         return r;
                 if (so->unit->socket.accept) {
-                        r = find_template(m, so, service);
+                        r = find_template(so, service);
                         if (r < 0)
                                 return r;
-                } else
-                        so->service = find_service(m, service);
+                } else {
+                        so->template = NULL;
+                        so->service = manager_find_service(m, service);
+                }
         }
         return 0;
+}
+
+/* One runtime object per loaded unit. Template services (checked as an instance) are kept for
+ * Accept=yes and get no service_unit of their own. */
+static int create_units(struct manager *m)
+{
+        const struct unit_set *set = &m->generation->units;
+
+        m->sockets = calloc(set->n + 1, sizeof(struct socket_unit *));
+        m->services = calloc(set->n + 1, sizeof(struct service_unit *));
+        if (!m->sockets || !m->services)
+                return -ENOMEM;
+        for (size_t i = 0; i < set->n_reports; i++) {
+                const struct unit *u = set->reports[i].unit;
+
+                if (!u || unit_name_is_template(set->reports[i].name))
+                        continue;
+                if (u->type == UNIT_SOCKET) {
+                        m->sockets[m->n_sockets] = socket_unit_new(m, u, m->generation);
+                        if (!m->sockets[m->n_sockets++])
+                                return -ENOMEM;
+                } else {
+                        m->services[m->n_services] = service_unit_new(m, u, m->generation);
+                        if (!m->services[m->n_services++])
+                                return -ENOMEM;
+                }
+        }
+        return manager_link_units(m);
 }
 
 /* A Type=forking service needs sockactd to be a subreaper (reaper.h); without it, its daemon
@@ -396,7 +489,7 @@ static void start_reaper(struct manager *m)
         int r;
 
         for (size_t i = 0; i < m->n_services; i++)
-                if (m->services[i].unit->service.type == SERVICE_FORKING) {
+                if (m->services[i]->unit->service.type == SERVICE_FORKING) {
                         r = reaper_start();
                         if (r < 0)
                                 log_warning(r, "Cannot adopt orphans (%m): Type=forking services will fail");
@@ -417,14 +510,16 @@ static void open_cgroups(struct manager *m)
                 log_debug("Services are tracked in cgroups below %s", m->cgroups.path);
 }
 
-int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
-                  const char *runtime_dir)
+int manager_start(struct manager *m, sd_event *event, struct unit_set *units, char *const *unit_dirs,
+                  const struct exec_roots *roots, const char *runtime_dir)
 {
         int r;
 
         m->event = sd_event_ref(event);
-        m->units = *units;
-        *units = (struct unit_set){ 0 };
+        m->generation = generation_new(units);
+        if (!m->generation)
+                return -ENOMEM;
+        m->unit_dirs = unit_dirs;
         m->roots = *roots;
         m->notify.fd = -1;
         for (size_t i = 0; i < MANAGER_FD_RESERVE; i++)
@@ -457,7 +552,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, co
 
         m->n_sockets_starting = m->n_sockets;
         for (size_t k = 0; k < m->n_sockets; k++)
-                socket_unit_start(&m->sockets[k]);
+                socket_unit_start(m->sockets[k]);
         if (m->n_sockets == 0)
                 ready(m);
         return 0;
@@ -470,7 +565,7 @@ void manager_begin_stop(struct manager *m)
         m->stopping = true;
         (void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
         for (size_t i = 0; i < m->n_services; i++)
-                service_unit_stop(&m->services[i]);
+                service_unit_stop(m->services[i]);
         for (struct service_unit *s = m->instances; s; s = s->next_instance)
                 service_unit_stop(s);
         continue_stop(m);
@@ -493,14 +588,17 @@ void manager_free(struct manager *m)
                 service_instance_free(s);
         }
         for (size_t i = 0; i < m->n_services; i++)
-                service_unit_done(&m->services[i]);
+                service_unit_free(m->services[i]);
         for (size_t k = 0; k < m->n_sockets; k++)
-                socket_unit_done(&m->sockets[k]);
+                socket_unit_free(m->sockets[k]);
         cgroup_root_close(&m->cgroups);
         release_fd_reserve(m);
+        for (size_t i = 0; i < m->n_adoptable; i++)
+                safe_close(m->adoptable[i]);
+        free(m->adoptable);
         m->roots.null_fd = safe_close(m->roots.null_fd);
         free(m->services);
         free(m->sockets);
-        unit_set_clear(&m->units);
+        generation_unref(m->generation);
         m->event = sd_event_unref(m->event);
 }

@@ -19,12 +19,29 @@
  * each connection 8 dup() and 8 close(), about 3 µs.) */
 #define MANAGER_FD_RESERVE 8
 
+/* A loaded unit set, and how many objects at run time use one of its units. A reload makes a new
+ * one; an old one lives on while a unit still works from it: a running service until its next start,
+ * an Accept=yes instance until its connection ends, a removed unit until it is down. */
+struct generation {
+        struct unit_set units;
+        unsigned n_ref;
+};
+
+/* Takes units (moved out of *units); the generation has one reference. NULL without memory. */
+struct generation *generation_new(struct unit_set *units);
+struct generation *generation_ref(struct generation *g);
+/* The last reference frees the units. Takes NULL. */
+void generation_unref(struct generation *g);
+
 struct manager {
         sd_event *event;
-        struct unit_set units;
-        struct socket_unit *sockets;
+        struct generation *generation; /* the units as last loaded */
+        char *const *unit_dirs;        /* where they were loaded from; NULL: given whole (ad-hoc mode) */
+        /* Each in its own allocation, so that a reload moves none: in the order of the unit set, then
+         * those a reload removed, until they are down. */
+        struct socket_unit **sockets;
         size_t n_sockets;
-        struct service_unit *services;
+        struct service_unit **services;
         size_t n_services;
         struct service_unit *instances; /* Accept=yes: one per connection, in a list */
         size_t n_instances;
@@ -40,14 +57,20 @@ struct manager {
         struct children children;   /* every child's exit, reaped (children.h) */
         size_t n_sockets_starting;  /* until 0, sockactd is not ready */
         int fd_reserve[MANAGER_FD_RESERVE]; /* see manager_fd_reserve_fill(); -1: given away */
+        /* The sockets sockactd was started with (LISTEN_FDS), given before manager_start(): a listener
+         * whose address one has takes it rather than binding again (-1 once taken); those no unit took
+         * are closed once every socket unit has settled. */
+        int *adoptable;
+        size_t n_adoptable;
         bool stopping;
 };
 
-/* Takes the loaded units (moved out of *units) and starts every socket unit (a socket that
+/* Takes the loaded units (moved out of *units), loaded from unit_dirs (kept, for reloads; NULL: they
+ * cannot be reloaded) and starts every socket unit (a socket that
  * cannot be bound fails its own unit only); logs "N sockets listening, ready" once every one
  * has settled. Returns 0 or -ENOMEM. */
-int manager_start(struct manager *m, sd_event *event, struct unit_set *units, const struct exec_roots *roots,
-                  const char *runtime_dir);
+int manager_start(struct manager *m, sd_event *event, struct unit_set *units, char *const *unit_dirs,
+                  const struct exec_roots *roots, const char *runtime_dir);
 
 /* Stops every service, then every socket unit; the event loop exits when all are down. */
 void manager_begin_stop(struct manager *m);
@@ -89,6 +112,20 @@ void manager_socket_down(struct manager *m, struct socket_unit *s);
 
 /* Whether pid is a process a unit watches (a main process, a command), which the unit reaps. */
 bool manager_owns_pid(const struct manager *m, pid_t pid);
+
+/* An fd of m->adoptable that is the listener of line l of c (socket_fd_matches()), taken; or -1. */
+int manager_adopt(struct manager *m, const struct socket_config *c, const struct listen *l);
+
+/* The socket unit or the service of that name (not one a reload removed), or NULL. */
+struct socket_unit *manager_find_socket(struct manager *m, const char *name);
+struct service_unit *manager_find_service(struct manager *m, const char *name);
+
+/* Which service each socket unit activates (Accept=no) or which template it starts (Accept=yes),
+ * from the units as they are now. Returns 0 or -ENOMEM. */
+int manager_link_units(struct manager *m);
+
+/* A unit a reload removed may be freed, from the loop, once it is down. */
+void manager_collect(struct manager *m);
 
 /* The number of sockets listening. */
 size_t manager_listening(const struct manager *m);

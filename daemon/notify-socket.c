@@ -40,8 +40,8 @@ static struct service_unit *find_sender(struct manager *m, pid_t pid)
         pid_t group = getpgid(pid);
 
         for (size_t i = 0; i < m->n_services; i++)
-                if (may_notify(&m->services[i], pid, group))
-                        return &m->services[i];
+                if (may_notify(m->services[i], pid, group))
+                        return m->services[i];
         for (struct service_unit *s = m->instances; s; s = s->next_instance)
                 if (may_notify(s, pid, group))
                         return s;

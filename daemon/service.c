@@ -95,6 +95,7 @@ static void enter_start_post(struct service_unit *s);
 static void run_next_control(struct service_unit *s);
 static void enter_forked(struct service_unit *s);
 static void check_running(struct service_unit *s);
+static void take_next_unit(struct service_unit *s);
 static int on_poll(sd_event_source *source, uint64_t usec, void *userdata);
 
 /* PIDFile='s path: relative paths are below the runtime root (%t), as in systemd. */
@@ -903,11 +904,13 @@ static void open_cgroup(struct service_unit *s)
 
 int service_unit_start(struct service_unit *s, uint64_t *ret_retry_usec)
 {
-        const struct service_config *c = &s->unit->service;
+        const struct service_config *c;
         uint64_t now = now_usec();
 
         if (!service_unit_is_down(s) && s->state != SERVICE_AUTO_RESTART)
                 return 0;
+        take_next_unit(s);
+        c = &s->unit->service;
         if (start_limit_hit(s, now, ret_retry_usec)) {
                 log_unit_warning(
                         s->unit->name, 0,
@@ -1112,17 +1115,60 @@ bool service_unit_is_down(const struct service_unit *s)
         return (s->state == SERVICE_DEAD || s->state == SERVICE_FAILED) && !processes_left(s);
 }
 
-int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u)
+static void service_unit_done(struct service_unit *s);
+
+struct service_unit *service_unit_new(struct manager *m, const struct unit *u, struct generation *g)
 {
+        struct service_unit *s = malloc(sizeof(*s));
+
+        if (!s)
+                return NULL;
         *s = (struct service_unit){
                 .manager = m, .unit = u, .state = SERVICE_DEAD, .cgroup_fd = -1, .fd_store.owner = u->name
         };
         s->start_times = calloc(SERVICE_START_HISTORY_MAX, sizeof(uint64_t));
-        return s->start_times ? 0 : -ENOMEM;
+        if (!s->start_times) {
+                free(s);
+                return NULL;
+        }
+        s->generation = generation_ref(g);
+        return s;
+}
+
+/* The unit a reload left for the next start takes over. */
+static void take_next_unit(struct service_unit *s)
+{
+        if (!s->next_unit)
+                return;
+        s->unit = TAKE_PTR(s->next_unit);
+        s->fd_store.owner = s->unit->name;
+        generation_unref(s->generation);
+        s->generation = TAKE_PTR(s->next_generation);
+}
+
+void service_unit_reconfigure(struct service_unit *s, const struct unit *u, struct generation *g)
+{
+        generation_unref(s->next_generation);
+        s->next_unit = u;
+        s->next_generation = generation_ref(g);
+        if (service_unit_is_down(s))
+                take_next_unit(s);
+}
+
+void service_unit_free(struct service_unit *s)
+{
+        if (!s)
+                return;
+        if (s->cgroup_fd >= 0)
+                cgroup_remove(&s->manager->cgroups, s->unit->name);
+        service_unit_done(s);
+        generation_unref(s->generation);
+        generation_unref(s->next_generation);
+        free(s);
 }
 
 struct service_unit *service_instance_new(struct manager *m, const struct unit *u, struct unit *own_unit,
-                                          struct service_connection *c)
+                                          struct generation *g, struct service_connection *c)
 {
         struct service_unit *s = malloc(sizeof(*s));
 
@@ -1139,6 +1185,7 @@ struct service_unit *service_instance_new(struct manager *m, const struct unit *
                                     .state = SERVICE_DEAD,
                                     .cgroup_fd = -1,
                                     .fd_store.owner = u->name };
+        s->generation = generation_ref(g);
         return s;
 }
 
@@ -1153,10 +1200,12 @@ void service_instance_free(struct service_unit *s)
                 close(s->connection->fd);
         free(s->connection);
         unit_free(s->own_unit);
+        generation_unref(s->generation);
         free(s);
 }
 
-void service_unit_done(struct service_unit *s)
+/* Stops watching and frees what s holds; the processes are left alone. */
+static void service_unit_done(struct service_unit *s)
 {
         children_unwatch(&s->manager->children, &s->main_watch);
         children_unwatch(&s->manager->children, &s->control_watch);

@@ -19,6 +19,7 @@
 #include "unit.h"
 #include "unitname.h"
 
+struct generation;
 struct manager;
 struct socket_unit;
 
@@ -82,7 +83,12 @@ struct service_connection {
 struct service_unit {
         struct manager *manager;
         const struct unit *unit;
+        struct generation *generation; /* where unit (an instance's template) comes from, referenced */
         struct unit *own_unit; /* an instance's own unit (its specifiers resolved), freed with it */
+        /* A reload changed the unit while the service ran: this one applies from its next start. */
+        const struct unit *next_unit;
+        struct generation *next_generation;
+        bool removed; /* gone from the unit files at a reload: stopped, then freed once down */
         struct service_connection *connection; /* NULL unless an instance of Accept=yes */
         struct service_unit *next_instance, *prev_instance; /* in the manager's list of instances */
         enum service_state state;
@@ -127,12 +133,16 @@ bool service_restart_needed(enum service_restart policy, enum service_result r);
  * succeeds only with exit status 0, as in systemd. */
 enum service_result service_result_from_exit(int code, int status, bool main_process);
 
-int service_unit_init(struct service_unit *s, struct manager *m, const struct unit *u);
-void service_unit_done(struct service_unit *s);
+/* A service of unit u, from the unit set g (referenced). NULL without memory. */
+struct service_unit *service_unit_new(struct manager *m, const struct unit *u, struct generation *g);
+void service_unit_free(struct service_unit *s);
+/* A reload: unit u of the unit set g replaces s's now when s is down, else at its next start. */
+void service_unit_reconfigure(struct service_unit *s, const struct unit *u, struct generation *g);
 /* An instance for one accepted connection; takes c (and its fd) whatever the outcome, and own_unit
- * when it is not NULL (u is then own_unit). It starts at once; Restart= does not apply to it. */
+ * when it is not NULL (u is then own_unit); references g, where the template comes from. It starts
+ * at once; Restart= does not apply to it. */
 struct service_unit *service_instance_new(struct manager *m, const struct unit *u, struct unit *own_unit,
-                                          struct service_connection *c);
+                                          struct generation *g, struct service_connection *c);
 void service_instance_free(struct service_unit *s);
 
 /* Starts the service unless it runs. Returns 0, or -EAGAIN when its start limit is hit (then

@@ -37,7 +37,8 @@ static void help(void)
                "  start UNIT       start a socket or service unit\n"
                "  stop UNIT        stop it\n"
                "  restart UNIT     stop it, then start it again\n"
-               "  reload           read the units again (not in this version)\n"
+               "  reload [--dry-run]  read the units again and apply what changed, keeping every\n"
+               "                   socket that stays; --dry-run: only tell what would change\n"
                "  fetch NAME... -- COMMAND [ARGS...]\n"
                "                   run COMMAND with the sockets held under NAME (a socket unit or an fd\n"
                "                   name) at fd 3..., as socket activation would\n"
@@ -49,7 +50,7 @@ static void help(void)
                "Options:\n"
                "  -r, --runtime-dir DIR  sockactd's runtime directory (default /run/sockact for root,\n"
                "                         $XDG_RUNTIME_DIR/sockact for anyone else)\n"
-               "      --json             list and status as one JSON document\n"
+               "      --json             list, status, reload and stored as one JSON document\n"
                "\n"
                "See sockactl(1).\n");
 }
@@ -211,6 +212,43 @@ static int print_status(char *text, bool json)
         return 0;
 }
 
+/* reload: "NAME: change: detail", a line per unit that changed. */
+static int print_reload(char *text, bool json)
+{
+        char *cursor = text, *key, *value;
+        bool any = false;
+        int r;
+
+        if (json) {
+                printf("{\"changes\":[");
+                for (bool first = true; *cursor; first = false) {
+                        printf("%s", first ? "" : ",");
+                        if (print_json_record(&cursor, false) < 0)
+                                return -EBADMSG;
+                }
+                printf("]}\n");
+                return 0;
+        }
+        while (*cursor) {
+                const char *unit = "", *change = "", *detail = NULL;
+
+                while ((r = control_next_field(&cursor, &key, &value)) > 0)
+                        if (streq(key, "unit"))
+                                unit = value;
+                        else if (streq(key, "change"))
+                                change = value;
+                        else if (streq(key, "detail"))
+                                detail = value;
+                if (r < 0)
+                        return r;
+                printf("%s: %s%s%s\n", unit, change, detail ? ": " : "", detail ? detail : "");
+                any = true;
+        }
+        if (!any)
+                printf("No unit changed\n");
+        return 0;
+}
+
 static int exit_status_of(int code)
 {
         switch (code) {
@@ -296,6 +334,8 @@ static int run_verb(const char *runtime_dir, enum control_verb verb, const char 
                 r = print_status(reply.payload, json);
         else if (verb == CONTROL_STORED)
                 r = print_stored(reply.payload, json);
+        else if (verb == CONTROL_RELOAD)
+                r = print_reload(reply.payload, json);
         control_reply_done(&reply);
         if (r < 0) {
                 fprintf(stderr, "sockactl: a malformed reply from sockactd\n");
@@ -476,7 +516,16 @@ int main(int argc, char *argv[])
                 r = sockact_remove(runtime_dir, argv[optind + 1], SOCKACTL_TIMEOUT_USEC);
                 return r < 0 ? fds_failed(runtime_dir, "remove", argv[optind + 1], r) : EXIT_OK;
         }
-        bool no_arg = verb == CONTROL_LIST || verb == CONTROL_RELOAD || verb == CONTROL_STORED;
+        if (verb == CONTROL_RELOAD) {
+                bool dry_run = optind + 2 == argc && streq(argv[optind + 1], "--dry-run");
+
+                if (optind + 1 != argc && !dry_run) {
+                        fprintf(stderr, "sockactl: reload takes no argument but --dry-run\n");
+                        return EXIT_USAGE;
+                }
+                return run_verb(runtime_dir, verb, dry_run ? "dry-run" : NULL, json);
+        }
+        bool no_arg = verb == CONTROL_LIST || verb == CONTROL_STORED;
         if (no_arg ? optind + 1 != argc : optind + 2 != argc) {
                 fprintf(stderr, "sockactl: %s takes %s\n", argv[optind],
                         no_arg ? "no argument" : "one unit name");

@@ -30,35 +30,41 @@ const char *socket_state_to_string(enum socket_state s)
         return (size_t) s < ELEMENTSOF(socket_state_table) ? socket_state_table[s] : NULL;
 }
 
-int socket_unit_init(struct socket_unit *s, struct manager *m, const struct unit *u)
+/* The limits' configuration from the unit; their history stays. */
+static void set_limits(struct socket_unit *s)
 {
-        const struct socket_config *c = &u->socket;
-        size_t n = c->n_listens;
+        const struct socket_config *c = &s->unit->socket;
 
-        *s = (struct socket_unit){
-                .manager = m,
-                .unit = u,
-                .trigger_limit = { .interval = c->trigger_limit_interval, .burst = c->trigger_limit_burst },
-                .poll_limit = { .interval = c->poll_limit_interval, .burst = c->poll_limit_burst },
-        };
-        s->fds = malloc(n * sizeof(int));
-        s->sources = calloc(n, sizeof(sd_event_source *));
-        if (!s->fds || !s->sources)
-                return -ENOMEM;
+        s->trigger_limit.interval = c->trigger_limit_interval;
+        s->trigger_limit.burst = c->trigger_limit_burst;
+        s->poll_limit.interval = c->poll_limit_interval;
+        s->poll_limit.burst = c->poll_limit_burst;
+}
+
+struct socket_unit *socket_unit_new(struct manager *m, const struct unit *u, struct generation *g)
+{
+        size_t n = u->socket.n_listens;
+        struct socket_unit *s = calloc(1, sizeof(*s));
+
+        if (!s)
+                return NULL;
+        *s = (struct socket_unit){ .manager = m, .unit = u };
+        s->fds = malloc((n + 1) * sizeof(int));
+        s->sources = calloc(n + 1, sizeof(sd_event_source *));
+        if (!s->fds || !s->sources) {
+                free(s->fds);
+                free(s->sources);
+                free(s);
+                return NULL;
+        }
         for (size_t i = 0; i < n; i++)
                 s->fds[i] = -1;
-        return 0;
+        s->generation = generation_ref(g);
+        set_limits(s);
+        return s;
 }
 
 static void close_listeners(struct socket_unit *s);
-
-static void listen_text(const struct listen *l, char buf[ADDRESS_FORMAT_MAX])
-{
-        if (l->path)
-                snprintf(buf, ADDRESS_FORMAT_MAX, "%s", l->path);
-        else if (address_format(&l->address, buf) < 0)
-                snprintf(buf, ADDRESS_FORMAT_MAX, "?");
-}
 
 static int open_listeners(struct socket_unit *s)
 {
@@ -74,9 +80,17 @@ static int open_listeners(struct socket_unit *s)
                 char text[ADDRESS_FORMAT_MAX];
                 const char *stage = NULL;
 
-                r = socket_listen(c, &c->listens[i], &owner, &stage);
+                r = manager_adopt(s->manager, c, &c->listens[i]);
+                if (r >= 0) {
+                        log_unit_debug(s->unit->name, "Listen line %zu: adopted fd %d, inherited", i + 1, r);
+                        if (socket_apply_options(c, r, &stage) < 0)
+                                log_unit_warning(s->unit->name, errno,
+                                                 "Cannot apply %s to an adopted socket: %m", stage);
+                } else
+                        r = socket_listen(c, &c->listens[i], &owner, &stage);
                 if (r < 0) {
-                        listen_text(&c->listens[i], text);
+                        if (socket_listen_text(&c->listens[i], text) < 0)
+                                snprintf(text, sizeof(text), "?");
                         log_unit_error(s->unit->name, r, "%s: %s%s%m", text,
                                        streq_ptr(stage, "bind") ? "" : stage,
                                        streq_ptr(stage, "bind") ? "" : ": ");
@@ -303,10 +317,7 @@ void socket_unit_return(struct socket_unit *s, unsigned generation)
         if (generation != s->lend_generation || s->n_lent == 0 || --s->n_lent > 0)
                 return;
         log_unit_info(s->unit->name, "Every fetcher has exited: watched again");
-        if (s->resume || s->manager->stopping)
-                return; /* paused: the pause's end watches */
-        if (s->unit->socket.accept || !s->service || service_unit_is_down(s->service))
-                socket_unit_watch(s, true);
+        socket_unit_rewatch(s);
 }
 
 void socket_unit_pause(struct socket_unit *s, uint64_t until)
@@ -387,14 +398,74 @@ static void close_listeners(struct socket_unit *s)
         s->lend_generation++;
 }
 
-void socket_unit_done(struct socket_unit *s)
+void socket_unit_free(struct socket_unit *s)
 {
+        if (!s)
+                return;
         unitfile_free(s->template_file);
-        s->template_file = NULL;
         commands_done(&s->commands);
         close_listeners(s);
         free(s->fds);
         free(s->sources);
+        generation_unref(s->generation);
+        free(s);
+}
+
+/* Whether fd is one of the listeners of s. */
+static bool holds(const struct socket_unit *s, int fd)
+{
+        for (size_t i = 0; i < s->unit->socket.n_listens; i++)
+                if (s->fds[i] == fd)
+                        return true;
+        return false;
+}
+
+int socket_unit_reconfigure(struct socket_unit *s, const struct unit *u, struct generation *g, int *fds)
+{
+        size_t n = u->socket.n_listens, old_n = s->unit->socket.n_listens;
+        sd_event_source **sources = calloc(n + 1, sizeof(sd_event_source *));
+        int *kept = malloc((n + 1) * sizeof(int));
+
+        if (!sources || !kept) {
+                for (size_t i = 0; fds && i < n; i++)
+                        if (fds[i] >= 0 && !holds(s, fds[i]))
+                                close(fds[i]);
+                free(sources);
+                free(kept);
+                return -ENOMEM;
+        }
+        socket_unit_watch(s, false);
+        for (size_t i = 0; i < n; i++) { /* a kept listener keeps its io source */
+                kept[i] = fds ? fds[i] : -1;
+                for (size_t j = 0; j < old_n; j++)
+                        if (kept[i] >= 0 && s->fds[j] == kept[i]) {
+                                sources[i] = TAKE_PTR(s->sources[j]);
+                                s->fds[j] = -1;
+                        }
+        }
+        for (size_t j = 0; j < old_n; j++) { /* the others close, now that their successors listen */
+                s->sources[j] = sd_event_source_disable_unref(s->sources[j]);
+                if (s->fds[j] >= 0)
+                        close(s->fds[j]);
+        }
+        free(s->fds);
+        free(s->sources);
+        s->fds = kept;
+        s->sources = sources;
+        s->unit = u;
+        generation_unref(s->generation);
+        s->generation = generation_ref(g);
+        set_limits(s);
+        return 0;
+}
+
+void socket_unit_rewatch(struct socket_unit *s)
+{
+        bool idle = s->unit->socket.accept || !s->service || service_unit_is_down(s->service);
+
+        if (s->resume || s->manager->stopping)
+                return; /* paused: the pause's end watches */
+        socket_unit_watch(s, idle);
 }
 
 static void set_state(struct socket_unit *s, enum socket_state state)

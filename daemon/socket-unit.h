@@ -22,6 +22,7 @@
 #define SOCKET_RESUME_ACCURACY_USEC (10 * USEC_PER_MSEC) /* a pause ends within this */
 #define SOCKET_REFUSED_LOG_USEC    USEC_PER_SEC           /* refused connections are logged this often */
 
+struct generation;
 struct manager;
 struct service_unit;
 
@@ -39,6 +40,8 @@ enum socket_state {
 struct socket_unit {
         struct manager *manager;
         const struct unit *unit;
+        struct generation *generation; /* the unit set unit (and template) come from, referenced */
+        bool removed; /* gone from the unit files at a reload: stopped, then freed once down */
         enum socket_state state;
         int *fds;                  /* one per Listen*= line, in order; -1 until opened */
         sd_event_source **sources; /* one io source per fd */
@@ -71,7 +74,18 @@ struct socket_unit {
 
 const char *socket_state_to_string(enum socket_state s);
 
-int socket_unit_init(struct socket_unit *s, struct manager *m, const struct unit *u);
+/* A socket unit of unit u, from the unit set g (referenced). NULL without memory. */
+struct socket_unit *socket_unit_new(struct manager *m, const struct unit *u, struct generation *g);
+void socket_unit_free(struct socket_unit *s);
+/* A reload: unit u of the unit set g takes the place of s's unit. fds holds one listener per Listen*=
+ * line of u, taken whatever the outcome: those of a socket unit that listens (the ones it keeps, the
+ * ones opened for the reload); NULL for one that does not. The listeners of s that are not
+ * among them are closed. The counters, the limits' history, the loans and the state stay; the
+ * caller watches again (socket_unit_rewatch()). Returns 0 or -ENOMEM (then nothing changed and the
+ * new fds are closed). */
+int socket_unit_reconfigure(struct socket_unit *s, const struct unit *u, struct generation *g, int *fds);
+/* Watches the fds when nothing holds them back (the service runs, a loan, a pause), else not. */
+void socket_unit_rewatch(struct socket_unit *s);
 /* Runs ExecStartPre=, opens every listener, runs ExecStartPost=; the manager is told when the
  * unit listens or failed (manager_socket_settled()). A listener that cannot be opened is logged
  * with the reason ("127.0.0.1:80: Address already in use"); the other units are unaffected. */
@@ -92,4 +106,3 @@ void socket_unit_return(struct socket_unit *s, unsigned generation);
 void socket_unit_instance_down(struct socket_unit *s, struct service_unit *instance);
 /* The service is down: FlushPending=, then watch again. */
 void socket_unit_service_down(struct socket_unit *s);
-void socket_unit_done(struct socket_unit *s);

@@ -1,7 +1,9 @@
 /* sockactd under a manager of its own (systemd, with units/sockactd.service): with $NOTIFY_SOCKET
  * set it says READY=1 once every socket has settled, with the counts in STATUS=, pings WATCHDOG=1
- * when $WATCHDOG_USEC asks for it, and says STOPPING=1 on SIGTERM. The test plays the manager: it
- * holds the datagram socket and reads what arrives. */
+ * when $WATCHDOG_USEC asks for it, says RELOADING=1 then READY=1 around a reload, and STOPPING=1 on
+ * SIGTERM. The test plays the manager: it holds the datagram socket and reads what arrives. Started
+ * with sockets (LISTEN_FDS), it takes those whose address its units listen on. */
+#include <signal.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +12,7 @@
 
 #include "checks.h"
 #include "harness.h"
+#include "support.h"
 #include "tests.h"
 #include "util.h"
 
@@ -83,6 +86,16 @@ START_TEST(test_sockactd_notifies_its_manager)
         ck_assert_msg(!strstr(report, "NOTIFY_SOCKET") && !strstr(report, "WATCHDOG_USEC"),
                       "the service got sockactd's own notification variables:\n%s", report);
 
+        free(received);
+        received = NULL;
+        ck_assert_int_eq(kill(h.pid, SIGHUP), 0);
+        wait_log(&h, NULL, "Reloaded: 0 units changed");
+        receive(fd, 300, &received);
+        ck_assert_msg(
+                received && strstr(received, "RELOADING=1\nMONOTONIC_USEC=") &&
+                        strstr(strstr(received, "RELOADING=1"), "READY=1\nSTATUS=1 sockets listening\n--\n"),
+                "no RELOADING=1 then READY=1 around the reload in:\n%s", received ? received : "(nothing)");
+
         ck_assert_int_eq(harness_stop(&h, T, &status), 0);
         ck_assert_int_eq(status, 0);
         free(received);
@@ -94,12 +107,57 @@ START_TEST(test_sockactd_notifies_its_manager)
 }
 END_TEST
 
+/* Started by a socket-activating manager (here, sockactd's own ad-hoc mode): the inner sockactd takes
+ * the inherited socket for the unit that listens on its address. Binding again would fail: the outer
+ * one holds the address. */
+START_TEST(test_sockactd_adopts_inherited_sockets)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *address = format("127.0.0.1:%u", port),
+                            *body = format("ListenStream=%s\n", address), *outer = NULL, *report = NULL;
+        const char *sockactd = program_path("SOCKACTD", "build/sockactd");
+
+        init(&h);
+        one_service(&h, "web", body, "");
+        outer = path_in(&h, "outer");
+        char *args[] = { (char *) "--runtime-dir",
+                         outer,
+                         (char *) "--log-target",
+                         (char *) "stderr",
+                         (char *) "-l",
+                         address,
+                         (char *) sockactd,
+                         (char *) "--unit-dir",
+                         h.unit_dir,
+                         (char *) "--runtime-dir",
+                         h.runtime_dir,
+                         (char *) "--log-target",
+                         (char *) "stderr",
+                         (char *) "--log-level",
+                         (char *) "debug",
+                         NULL };
+        ck_assert_int_eq(harness_start_argv(&h, args, NULL), 0);
+        ck_assert_int_eq(harness_wait_ready(&h, T, NULL), 0);
+
+        report = request(&h, address, SOCK_STREAM); /* starts the inner sockactd, then its service */
+        assert_line(report, "listen_fds=1");
+        assert_line(report, "listen_fdnames=web.socket");
+        wait_log(&h, NULL, "Inherited 1 sockets (LISTEN_FDS)");
+        wait_log(&h, NULL, "web.socket: Listen line 1: adopted fd 3, inherited");
+        ck_assert_msg(!strstr(h.log, "Address already in use"), "bound again:\n%s", harness_log_tail(&h));
+        ck_assert_int_eq(harness_stop(&h, T, NULL), 0);
+        harness_done(&h);
+}
+END_TEST
+
 Suite *selfnotify_suite(void)
 {
         Suite *s = suite_create("selfnotify");
         TCase *t = tcase_create("selfnotify");
 
         tcase_add_test(t, test_sockactd_notifies_its_manager);
+        tcase_add_test(t, test_sockactd_adopts_inherited_sockets);
         suite_add_tcase(s, t);
         return s;
 }
