@@ -9,9 +9,10 @@
  *   uint32 length   the bytes of payload after the header, exactly
  *
  * A request's payload is its argument: a unit name for status, start, stop and restart, nothing
- * for list and stored; for fetch, store and remove, "key=value" lines: name= (repeated for fetch),
- * and ttl= (microseconds) for store. A reply's payload is text: on success, records of "key=value"
- * lines, each record ended by an empty line; on failure, one line that says why. Values are escaped
+ * for list and stored, nothing or "dry-run" for reload; for fetch, store and remove, "key=value"
+ * lines: name= (repeated for fetch), and ttl= (microseconds) for store. A reply's payload is text: on
+ * success, records of "key=value" lines, each record ended by an empty line; on failure, the lines
+ * that say why (one, but for a refused reload: one per reason). Values are escaped
  * (control_append()) so that a value never holds a newline.
  *
  * Fds travel as SCM_RIGHTS, at most CONTROL_FDS_MAX per message: a store request carries the fds
