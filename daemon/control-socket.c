@@ -335,6 +335,10 @@ static void do_reload(struct control_client *c, const char *arg)
         else if (errors.n == 0)
                 reply_error(c, -r, false, "Reload refused: %s", strerror(-r));
         else {
+                /* a broken file or a listener that cannot be opened: the reasons say which; its errno
+                 * (EACCES…) would read as a refusal of the request itself */
+                if (r != -EBUSY && r != -EEXIST)
+                        r = -EINVAL;
                 for (size_t i = 0; i < errors.n; i++) {
                         char *longer;
 

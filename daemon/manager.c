@@ -306,12 +306,21 @@ static void release_adoptable(struct manager *m)
  * ($NOTIFY_SOCKET; sd_notify() does nothing without it). */
 static void ready(struct manager *m)
 {
-        size_t listening = manager_listening(m);
+        char status[MANAGER_STATUS_MAX];
 
         release_adoptable(m);
-        log_info("%zu sockets listening, ready", listening);
-        (void) sd_notifyf(false, "READY=1\nSTATUS=%zu sockets listening, %zu failed", listening,
-                          m->n_sockets - listening);
+        log_info("%zu sockets listening, ready", manager_listening(m));
+        manager_status(m, status);
+        (void) sd_notifyf(false, "READY=1\nSTATUS=%s", status);
+}
+
+void manager_status(const struct manager *m, char buf[MANAGER_STATUS_MAX])
+{
+        size_t failed = 0;
+
+        for (size_t k = 0; k < m->n_sockets; k++)
+                failed += m->sockets[k]->state == SOCKET_FAILED;
+        snprintf(buf, MANAGER_STATUS_MAX, "%zu sockets listening, %zu failed", manager_listening(m), failed);
 }
 
 void manager_socket_settled(struct manager *m, struct socket_unit *s)

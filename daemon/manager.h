@@ -127,5 +127,9 @@ int manager_link_units(struct manager *m);
 /* A unit a reload removed may be freed, from the loop, once it is down. */
 void manager_collect(struct manager *m);
 
+/* "N sockets listening, M failed" (socket units), the STATUS= sockactd tells its own manager. */
+#define MANAGER_STATUS_MAX 64
+void manager_status(const struct manager *m, char buf[MANAGER_STATUS_MAX]);
+
 /* The number of sockets listening. */
 size_t manager_listening(const struct manager *m);

@@ -109,6 +109,19 @@ static int describe_listens(const struct socket_config *a, const struct socket_c
         return 0;
 }
 
+/* Whether a line of b is a line of a: a socket that stays open. */
+static bool keeps_any(const struct socket_config *a, const struct socket_config *b)
+{
+        for (size_t i = 0; i < b->n_listens; i++) {
+                char key[SOCKET_LISTEN_KEY_MAX];
+
+                socket_listen_key(b, &b->listens[i], key);
+                if (find_listen(a, key) >= 0)
+                        return true;
+        }
+        return false;
+}
+
 /* What the reload says of a socket unit that changed: the addresses it opens and closes, and an
  * option that waits for a restart. */
 static int socket_detail(const struct socket_unit *so, const struct unit *new, char **ret)
@@ -129,7 +142,7 @@ static int socket_detail(const struct socket_unit *so, const struct unit *new, c
                 r = describe_listens(a, b, "closes", &detail);
         if (r < 0)
                 return r;
-        if (fixed) {
+        if (fixed && keeps_any(a, b)) { /* a socket opened now has every new option */
                 if (strdup_printf(&longer, "%s%s%s applies once %s is restarted", detail ? detail : "",
                                   detail ? ", " : "", fixed, new->name) < 0)
                         return -ENOMEM;
@@ -361,8 +374,8 @@ static void apply_in_place(const struct unit *u, const struct listeners *l)
         }
 }
 
-/* The commit: the new units take over. */
-static void commit(struct manager *m, struct plan *p)
+/* The commit: the new units take over. -ENOMEM when nothing changed for want of memory. */
+static int commit(struct manager *m, struct plan *p)
 {
         struct generation *g = generation_new(&p->units);
         size_t n_sockets = 0, n_services = 0, max = m->n_sockets + m->n_services;
@@ -371,7 +384,7 @@ static void commit(struct manager *m, struct plan *p)
         bool *start;
 
         if (!g)
-                goto oom;
+                return -ENOMEM;
         max += g->units.n;
         sockets = calloc(max + 1, sizeof(*sockets));
         services = calloc(max + 1, sizeof(*services));
@@ -380,8 +393,10 @@ static void commit(struct manager *m, struct plan *p)
                 free(sockets);
                 free(services);
                 free(start);
+                p->units = g->units; /* back to the plan, which frees it */
+                g->units = (struct unit_set){ 0 };
                 generation_unref(g);
-                goto oom;
+                return -ENOMEM;
         }
         for (size_t i = 0; i < g->units.n_reports; i++) {
                 const struct unit *u = g->units.reports[i].unit;
@@ -468,9 +483,7 @@ static void commit(struct manager *m, struct plan *p)
         }
         free(start);
         manager_collect(m);
-        return;
-oom:
-        log_error(ENOMEM, "Cannot apply the reload: %m; the units stay as they were");
+        return 0;
 }
 
 /* A reload is told to sockactd's own manager: RELOADING=1 with the time (as Type=notify-reload wants
@@ -482,9 +495,10 @@ static void tell_reloading(void)
 
 static void tell_reloaded(struct manager *m)
 {
-        size_t listening = manager_listening(m);
+        char status[MANAGER_STATUS_MAX];
 
-        (void) sd_notifyf(false, "READY=1\nSTATUS=%zu sockets listening", listening);
+        manager_status(m, status);
+        (void) sd_notifyf(false, "READY=1\nSTATUS=%s", status);
 }
 
 static void log_outcome(const struct plan *p, int r, const struct diag *errors)
@@ -515,9 +529,8 @@ int manager_reload(struct manager *m, bool dry_run, char **ret_changes, size_t *
         if (!dry_run)
                 tell_reloading();
         r = check_settled(m, errors);
-        if (r < 0)
-                return r;
-        r = unit_set_load(m->unit_dirs, NULL, &m->load_options, &p.units, errors);
+        if (r >= 0)
+                r = unit_set_load(m->unit_dirs, NULL, &m->load_options, &p.units, errors);
         if (r >= 0)
                 r = check_loaded(&p, errors);
         if (r >= 0)
@@ -527,7 +540,7 @@ int manager_reload(struct manager *m, bool dry_run, char **ret_changes, size_t *
         if (r >= 0)
                 r = plan_listeners(m, &p, dry_run, errors);
         if (r >= 0 && !dry_run)
-                commit(m, &p);
+                r = commit(m, &p);
         if (!dry_run) {
                 log_outcome(&p, r, errors);
                 tell_reloaded(m);

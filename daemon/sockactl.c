@@ -323,7 +323,12 @@ static int run_verb(const char *runtime_dir, enum control_verb verb, const char 
         if (r < 0)
                 return unreachable(runtime_dir, socket, r);
         if (reply.code != 0) {
-                fprintf(stderr, "sockactl: %s\n", *reply.payload ? reply.payload : strerror(reply.code));
+                char *cursor = reply.payload, *line;
+
+                if (!*cursor)
+                        fprintf(stderr, "sockactl: %s\n", strerror(reply.code));
+                while ((line = next_line(&cursor))) /* a refused reload: one reason per line */
+                        fprintf(stderr, "sockactl: %s\n", line);
                 r = exit_status_of(reply.code);
                 control_reply_done(&reply);
                 return r;

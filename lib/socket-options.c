@@ -220,6 +220,16 @@ int socket_apply_options(const struct socket_config *s, int fd, const char **ret
         return 0;
 }
 
+static bool same_strv(char *const *a, char *const *b)
+{
+        size_t i = 0;
+
+        for (; a && b && a[i] && b[i]; i++)
+                if (!streq(a[i], b[i]))
+                        return false;
+        return (!a || !a[i]) && (!b || !b[i]);
+}
+
 const char *socket_options_fixed_change(const struct socket_config *a, const struct socket_config *b)
 {
         /* Set when the node or the socket is made: an open listener keeps what it was made with. */
@@ -239,6 +249,7 @@ const char *socket_options_fixed_change(const struct socket_config *a, const str
                 { a->pipe_size != b->pipe_size, "PipeSize=" },
                 { a->mq_max_messages != b->mq_max_messages, "MessageQueueMaxMessages=" },
                 { a->mq_message_size != b->mq_message_size, "MessageQueueMessageSize=" },
+                { !same_strv(a->symlinks, b->symlinks), "Symlinks=" }, /* made when the unit starts */
                 /* set by a and left to the kernel's default by b: that default is not known here */
                 { a->keep_alive && !b->keep_alive, "KeepAlive=" },
                 { a->keep_alive_time > 0 && b->keep_alive_time == 0, "KeepAliveTimeSec=" },

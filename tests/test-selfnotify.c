@@ -93,7 +93,7 @@ START_TEST(test_sockactd_notifies_its_manager)
         receive(fd, 300, &received);
         ck_assert_msg(
                 received && strstr(received, "RELOADING=1\nMONOTONIC_USEC=") &&
-                        strstr(strstr(received, "RELOADING=1"), "READY=1\nSTATUS=1 sockets listening\n--\n"),
+                        strstr(strstr(received, "RELOADING=1"), "READY=1\nSTATUS=1 sockets listening, 1 failed\n--\n"),
                 "no RELOADING=1 then READY=1 around the reload in:\n%s", received ? received : "(nothing)");
 
         ck_assert_int_eq(harness_stop(&h, T, &status), 0);

@@ -969,6 +969,14 @@ START_TEST(test_socket_options_fixed_change)
         b = config_default();
         b.bind_to_device = (char *) "lo";
         ck_assert_str_eq(socket_options_fixed_change(&a, &b), "BindToDevice=");
+        char *one[] = { (char *) "/run/a", NULL }, *two[] = { (char *) "/run/a", (char *) "/run/b", NULL };
+        b = config_default();
+        b.symlinks = one;
+        a.symlinks = one;
+        ck_assert_ptr_null(socket_options_fixed_change(&a, &b));
+        b.symlinks = two;
+        ck_assert_str_eq(socket_options_fixed_change(&a, &b), "Symlinks=");
+        ck_assert_str_eq(socket_options_fixed_change(&b, &a), "Symlinks=");
 }
 END_TEST
 
