@@ -252,8 +252,9 @@ int daemon_run(const struct daemon_options *o)
                                     .nofile = raise_nofile(&nofile) };
         m.load_options =
                 (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
-        if (take_inherited(&m) < 0) {
-                log_error(ENOMEM, "Cannot start: %m");
+        r = take_inherited(&m);
+        if (r < 0) {
+                log_error(r, "Cannot start: %m");
                 goto finish;
         }
         char *const *reload_dirs = o->unit_dirs ? o->unit_dirs : default_dirs; /* none in ad-hoc mode */

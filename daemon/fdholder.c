@@ -272,7 +272,7 @@ static int pick_name(struct fd_holder *h, const struct fd_peer *p, const char *n
         for (size_t k = 0; k < m->n_sockets; k++) {
                 struct socket_unit *so = m->sockets[k];
 
-                if (!so->listening || !streq(listener_name(so->unit), name))
+                if (so->removed || !so->listening || !streq(listener_name(so->unit), name))
                         continue;
                 if (!may_fetch_socket(so, p))
                         return refuse(a, p, EACCES, "may not fetch %s (%s)", name, so->unit->name);

@@ -57,7 +57,8 @@ struct service_unit *manager_find_service(struct manager *m, const char *name)
 /* Whether socket unit so hands its fds to service s: it activates s, or s names it in Sockets=. */
 static bool feeds(const struct socket_unit *so, const struct service_unit *s)
 {
-        return so->service == s || (!so->removed && strv_contains(s->unit->service.sockets, so->unit->name));
+        return so->service == s || so->previous == s ||
+               (!so->removed && strv_contains(s->unit->service.sockets, so->unit->name));
 }
 
 int manager_service_fds(struct manager *m, const struct service_unit *s, int **ret_fds, char ***ret_names,
@@ -154,6 +155,9 @@ static int on_collect(sd_event_source *source, void *userdata)
 
                 if (s->removed && service_unit_is_down(s)) {
                         log_unit_debug(s->unit->name, "Removed");
+                        for (size_t k = 0; k < m->n_sockets; k++)
+                                if (m->sockets[k]->previous == s)
+                                        m->sockets[k]->previous = NULL;
                         service_unit_free(s);
                 } else
                         m->services[kept++] = s;
@@ -360,8 +364,11 @@ void manager_service_down(struct manager *m, struct service_unit *s)
                 return;
         }
         for (size_t k = 0; k < m->n_sockets; k++)
-                if (feeds(m->sockets[k], s))
+                if (feeds(m->sockets[k], s)) {
+                        if (m->sockets[k]->previous == s)
+                                m->sockets[k]->previous = NULL;
                         socket_unit_service_down(m->sockets[k]);
+                }
 }
 
 void manager_service_activating(struct manager *m, struct service_unit *s)
@@ -443,6 +450,7 @@ int manager_link_units(struct manager *m)
 
         for (size_t k = 0; k < m->n_sockets; k++) {
                 struct socket_unit *so = m->sockets[k];
+                struct service_unit *before = so->service;
                 _cleanup_free_ char *service = NULL;
 
                 so->service = NULL;
@@ -459,6 +467,8 @@ int manager_link_units(struct manager *m)
                         so->template = NULL;
                         so->service = manager_find_service(m, service);
                 }
+                if (before && before != so->service && !service_unit_is_down(before))
+                        so->previous = before; /* it holds the fds: no second service on them */
         }
         return 0;
 }

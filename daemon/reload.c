@@ -35,7 +35,9 @@ struct plan {
 static void plan_done(struct plan *p)
 {
         for (size_t i = 0; i < p->n_listeners; i++) {
-                for (size_t j = 0; p->listeners[i].fds && j < p->listeners[i].unit->socket.n_listens; j++)
+                for (size_t j = 0; p->listeners[i].fds && p->listeners[i].opened &&
+                                   j < p->listeners[i].unit->socket.n_listens;
+                     j++)
                         if (p->listeners[i].opened[j])
                                 close(p->listeners[i].fds[j]);
                 free(p->listeners[i].fds);
@@ -74,15 +76,21 @@ static int differ(const struct unit *old, const struct unit *new)
         return !streq(a, b);
 }
 
-/* The index of the Listen*= line of c with that key, or -1. */
-static ssize_t find_listen(const struct socket_config *c, const char *key)
+/* The index of the Listen*= line of c with that key, or -1; with taken, the first not taken yet (a
+ * line keeps one socket, even when two lines are alike), then marked. */
+static ssize_t find_listen(const struct socket_config *c, const char *key, bool *taken)
 {
         for (size_t i = 0; i < c->n_listens; i++) {
                 char other[SOCKET_LISTEN_KEY_MAX];
 
+                if (taken && taken[i])
+                        continue;
                 socket_listen_key(c, &c->listens[i], other);
-                if (streq(key, other))
+                if (streq(key, other)) {
+                        if (taken)
+                                taken[i] = true;
                         return (ssize_t) i;
+                }
         }
         return -1;
 }
@@ -96,7 +104,7 @@ static int describe_listens(const struct socket_config *a, const struct socket_c
                 char *longer;
 
                 socket_listen_key(a, &a->listens[i], key);
-                if (find_listen(b, key) >= 0)
+                if (find_listen(b, key, NULL) >= 0)
                         continue;
                 if (socket_listen_text(&a->listens[i], text) < 0)
                         snprintf(text, sizeof(text), "?");
@@ -116,7 +124,7 @@ static bool keeps_any(const struct socket_config *a, const struct socket_config 
                 char key[SOCKET_LISTEN_KEY_MAX];
 
                 socket_listen_key(b, &b->listens[i], key);
-                if (find_listen(a, key) >= 0)
+                if (find_listen(a, key, NULL) >= 0)
                         return true;
         }
         return false;
@@ -261,11 +269,36 @@ static int check_stored_names(struct manager *m, const struct plan *p, struct di
         return r;
 }
 
-/* A unit running a command of its own start or stop cannot change under it. */
+/* A unit an earlier reload removed may come back only once it is down: a service's processes and
+ * cgroup, and a socket unit's sockets, are its own until then. */
+static int check_removed(struct manager *m, const struct plan *p, struct diag *errors)
+{
+        for (size_t i = 0; i < m->n_services; i++)
+                if (m->services[i]->removed && unit_set_find(&p->units, m->services[i]->unit->name)) {
+                        (void) diag_add(
+                                errors, m->services[i]->unit->name, 0,
+                                "removed by an earlier reload and not down yet; reload again once it is");
+                        return -EBUSY;
+                }
+        for (size_t k = 0; k < m->n_sockets; k++)
+                if (m->sockets[k]->removed && !socket_unit_is_down(m->sockets[k]) &&
+                    unit_set_find(&p->units, m->sockets[k]->unit->name)) {
+                        (void) diag_add(
+                                errors, m->sockets[k]->unit->name, 0,
+                                "removed by an earlier reload and not down yet; reload again once it is");
+                        return -EBUSY;
+                }
+        return 0;
+}
+
+/* A socket unit running a command of its own start or stop cannot change under it. */
 static int check_settled(struct manager *m, struct diag *errors)
 {
         for (size_t k = 0; k < m->n_sockets; k++) {
                 const struct socket_unit *so = m->sockets[k];
+
+                if (so->removed)
+                        continue; /* check_removed() */
 
                 if (so->state != SOCKET_DEAD && so->state != SOCKET_FAILED &&
                     so->state != SOCKET_LISTENING) {
@@ -282,13 +315,14 @@ static int check_settled(struct manager *m, struct diag *errors)
 static int open_listeners(struct listeners *l, struct diag *errors)
 {
         const struct socket_config *a = &l->so->unit->socket, *b = &l->unit->socket;
+        _cleanup_free_ bool *taken = calloc(a->n_listens + 1, sizeof(bool));
         struct socket_owner owner;
         const char *reason = NULL;
         int r;
 
         l->fds = calloc(b->n_listens + 1, sizeof(int));
         l->opened = calloc(b->n_listens + 1, sizeof(bool));
-        if (!l->fds || !l->opened)
+        if (!l->fds || !l->opened || !taken)
                 return -ENOMEM;
         for (size_t i = 0; i < b->n_listens; i++) {
                 char key[SOCKET_LISTEN_KEY_MAX], text[ADDRESS_FORMAT_MAX];
@@ -296,7 +330,7 @@ static int open_listeners(struct listeners *l, struct diag *errors)
                 ssize_t j;
 
                 socket_listen_key(b, &b->listens[i], key);
-                j = find_listen(a, key);
+                j = find_listen(a, key, taken);
                 if (j >= 0) {
                         l->fds[i] = l->so->fds[j];
                         continue;
@@ -361,13 +395,14 @@ static void apply_in_place(const struct unit *u, const struct listeners *l)
         const struct socket_config *c = &u->socket;
 
         for (size_t i = 0; i < c->n_listens; i++) {
-                int type = listen_type_socket_type(c->listens[i].type);
+                int type = listen_type_socket_type(c->listens[i].type), r;
                 const char *stage = NULL;
 
-                if (l->opened[i])
+                if (l->opened[i] || type == 0) /* FIFOs and the like take no socket option */
                         continue;
-                if (socket_apply_options(c, l->fds[i], &stage) < 0)
-                        log_unit_warning(u->name, errno, "Cannot apply %s in place: %m", stage);
+                r = socket_apply_options(c, l->fds[i], &stage);
+                if (r < 0)
+                        log_unit_warning(u->name, r, "Cannot apply %s in place: %m", stage);
                 if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) &&
                     listen(l->fds[i], (int) c->backlog) < 0)
                         log_unit_warning(u->name, errno, "Cannot apply Backlog= in place: %m");
@@ -409,7 +444,7 @@ static int commit(struct manager *m, struct plan *p)
 
                         if (!so) {
                                 so = socket_unit_new(m, u, g);
-                                start[n_sockets] = true;
+                                start[n_sockets] = so != NULL;
                         } else {
                                 bool failed = so->state == SOCKET_FAILED, changed = differ(so->unit, u) != 0;
 
@@ -447,6 +482,7 @@ static int commit(struct manager *m, struct plan *p)
                         kept = sockets[i] == so;
                 if (!kept) {
                         so->removed = true;
+                        so->restart_requested = false;
                         sockets[n_sockets++] = so;
                         socket_unit_stop(so);
                 }
@@ -459,6 +495,7 @@ static int commit(struct manager *m, struct plan *p)
                         kept = services[i] == s;
                 if (!kept) {
                         s->removed = true;
+                        s->restart_requested = false;
                         services[n_services++] = s;
                         service_unit_stop(s);
                 }
@@ -526,7 +563,10 @@ int manager_reload(struct manager *m, bool dry_run, char **ret_changes, size_t *
                 return -EOPNOTSUPP;
         if (m->stopping)
                 return -ESHUTDOWN;
-        if (!dry_run)
+        /* not before sockactd is ready: READY=1 would come too early */
+        bool tell = !dry_run && m->n_sockets_starting == 0;
+
+        if (tell)
                 tell_reloading();
         r = check_settled(m, errors);
         if (r >= 0)
@@ -536,15 +576,17 @@ int manager_reload(struct manager *m, bool dry_run, char **ret_changes, size_t *
         if (r >= 0)
                 r = check_stored_names(m, &p, errors);
         if (r >= 0)
+                r = check_removed(m, &p, errors);
+        if (r >= 0)
                 r = plan_changes(m, &p);
         if (r >= 0)
                 r = plan_listeners(m, &p, dry_run, errors);
         if (r >= 0 && !dry_run)
                 r = commit(m, &p);
-        if (!dry_run) {
+        if (!dry_run)
                 log_outcome(&p, r, errors);
+        if (tell)
                 tell_reloaded(m);
-        }
         if (r >= 0) {
                 *ret_changes = TAKE_PTR(p.changes);
                 *ret_len = p.len;

@@ -1,5 +1,6 @@
 /* A socket unit at run time; see socket-unit.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,22 @@ struct socket_unit *socket_unit_new(struct manager *m, const struct unit *u, str
 
 static void close_listeners(struct socket_unit *s);
 
+/* An inherited listener of line i: non-blocking (systemd passes its sockets blocking, and an accept()
+ * that blocks would stall the loop), with this unit's backlog and options. */
+static void adopt(struct socket_unit *s, size_t i, int fd)
+{
+        const struct socket_config *c = &s->unit->socket;
+        int type = listen_type_socket_type(c->listens[i].type), flags = fcntl(fd, F_GETFL), r;
+        const char *stage = NULL;
+
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                log_unit_warning(s->unit->name, errno, "Cannot make an adopted socket non-blocking: %m");
+        if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) && listen(fd, (int) c->backlog) < 0)
+                log_unit_warning(s->unit->name, errno, "Cannot apply Backlog= to an adopted socket: %m");
+        if (type != 0 && (r = socket_apply_options(c, fd, &stage)) < 0)
+                log_unit_warning(s->unit->name, r, "Cannot apply %s to an adopted socket: %m", stage);
+}
+
 static int open_listeners(struct socket_unit *s)
 {
         const struct socket_config *c = &s->unit->socket;
@@ -83,9 +100,7 @@ static int open_listeners(struct socket_unit *s)
                 r = manager_adopt(s->manager, c, &c->listens[i]);
                 if (r >= 0) {
                         log_unit_debug(s->unit->name, "Listen line %zu: adopted fd %d, inherited", i + 1, r);
-                        if (socket_apply_options(c, r, &stage) < 0)
-                                log_unit_warning(s->unit->name, errno,
-                                                 "Cannot apply %s to an adopted socket: %m", stage);
+                        adopt(s, i, r);
                 } else
                         r = socket_listen(c, &c->listens[i], &owner, &stage);
                 if (r < 0) {
@@ -377,7 +392,7 @@ void socket_unit_service_down(struct socket_unit *s)
                 return;
         if (s->unit->socket.flush_pending && s->n_lent == 0) /* lent: what waits is the fetcher's */
                 flush_pending(s);
-        socket_unit_watch(s, true);
+        socket_unit_rewatch(s);
 }
 
 static void close_listeners(struct socket_unit *s)
@@ -461,7 +476,8 @@ int socket_unit_reconfigure(struct socket_unit *s, const struct unit *u, struct 
 
 void socket_unit_rewatch(struct socket_unit *s)
 {
-        bool idle = s->unit->socket.accept || !s->service || service_unit_is_down(s->service);
+        bool idle = (s->unit->socket.accept || !s->service || service_unit_is_down(s->service)) &&
+                    (!s->previous || service_unit_is_down(s->previous));
 
         if (s->resume || s->manager->stopping)
                 return; /* paused: the pause's end watches */

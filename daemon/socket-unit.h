@@ -46,6 +46,9 @@ struct socket_unit {
         int *fds;                  /* one per Listen*= line, in order; -1 until opened */
         sd_event_source **sources; /* one io source per fd */
         struct service_unit *service;
+        /* The service it activated before a reload changed that (Service=, Accept=), while that one
+         * runs on with the fds: not watched until it is down. */
+        struct service_unit *previous;
         bool listening; /* every fd open */
         bool watching;
         bool stop_requested;

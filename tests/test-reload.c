@@ -448,6 +448,44 @@ END_TEST
 
 /* A changed service is not restarted: the running one keeps serving; the next start runs the new
  * ExecStart=. */
+/* Service= changes while the former service runs with the fds: the socket is not watched until that
+ * one is down, so that no second service serves the same listener; then the new one is activated. */
+START_TEST(test_reload_changes_service)
+{
+        struct harness h;
+        uint16_t port = free_port(AF_INET, SOCK_STREAM);
+        _cleanup_free_ char *address = loopback(port), *report = NULL;
+        struct run_result r;
+        pid_t first, second;
+
+        init(&h);
+        write_pair(&h, "web", port, "--idle-exit-ms 30000");
+        write_service(&h, "other", "--idle-exit-ms 30000", "");
+        start(&h, NULL, 0, 1);
+        first = assert_serves(&h, port, "web.socket");
+
+        write_socket(&h, "web", port, "Service=other.service\n");
+        assert_reload(&h, false, "web.socket: changed\n");
+        report = request(&h, address, SOCK_STREAM);
+        ck_assert_msg(number_after(report, "pid=") == first, "served by %ld, not by the running %d",
+                      number_after(report, "pid="), (int) first);
+        r = sockactl(&h, "status", "other.service");
+        assert_line(r.out, "state: dead");
+        run_result_clear(&r);
+
+        r = sockactl(&h, "stop", "web.service");
+        ck_assert_msg(r.status == 0, "stop web.service: exit %d: %s", r.status, r.err);
+        run_result_clear(&r);
+        ck_assert(wait_gone(first, T));
+        second = assert_serves(&h, port, "web.socket");
+        r = sockactl(&h, "status", "other.service");
+        ck_assert_msg(number_after(r.out, "main_pid: ") == second, "other.service does not run %d:\n%s",
+                      (int) second, r.out);
+        run_result_clear(&r);
+        stop(&h);
+}
+END_TEST
+
 START_TEST(test_reload_keeps_running_service)
 {
         struct harness h;
@@ -643,6 +681,7 @@ Suite *reload_suite(void)
         tcase_add_test(t, test_reload_dry_run);
         tcase_add_test(t, test_reload_adds_and_removes);
         tcase_add_test(t, test_reload_keeps_running_service);
+        tcase_add_test(t, test_reload_changes_service);
         suite_add_tcase(s, t);
 
         /* the load ends after LOAD_SECONDS at the latest; the reloads and the waits take a few T more */
