@@ -151,23 +151,25 @@ static int print_json_record(char **cursor, bool arrays)
         return 0;
 }
 
+/* The records of text as one JSON document: {"member":[{…},…]}. */
+static int print_json_records(const char *member, char *text)
+{
+        printf("{\"%s\":[", member);
+        for (bool first = true; *text; first = false) {
+                printf("%s", first ? "" : ",");
+                if (print_json_record(&text, false) < 0)
+                        return -EBADMSG;
+        }
+        printf("]}\n");
+        return 0;
+}
+
 static int print_list(char *text, bool json)
 {
         char *cursor = text, *line;
 
-        if (json) {
-                bool first = true;
-
-                printf("{\"sockets\":[");
-                while (*cursor) {
-                        printf("%s", first ? "" : ",");
-                        if (print_json_record(&cursor, false) < 0)
-                                return -EBADMSG;
-                        first = false;
-                }
-                printf("]}\n");
-                return 0;
-        }
+        if (json)
+                return print_json_records("sockets", text);
         printf("%-28s %-22s %-22s %-10s %6s %9s %8s %11s\n", "LISTEN", "UNIT", "ACTIVATES", "STATE",
                "ACTIVE", "ACCEPTED", "REFUSED", "ACTIVATIONS");
         while (*cursor) {
@@ -219,16 +221,8 @@ static int print_reload(char *text, bool json)
         bool any = false;
         int r;
 
-        if (json) {
-                printf("{\"changes\":[");
-                for (bool first = true; *cursor; first = false) {
-                        printf("%s", first ? "" : ",");
-                        if (print_json_record(&cursor, false) < 0)
-                                return -EBADMSG;
-                }
-                printf("]}\n");
-                return 0;
-        }
+        if (json)
+                return print_json_records("changes", text);
         while (*cursor) {
                 const char *unit = "", *change = "", *detail = NULL;
 
@@ -280,16 +274,8 @@ static int print_stored(char *text, bool json)
         char *cursor = text, *key, *value;
         int r;
 
-        if (json) {
-                printf("{\"stored\":[");
-                for (bool first = true; *cursor; first = false) {
-                        printf("%s", first ? "" : ",");
-                        if (print_json_record(&cursor, false) < 0)
-                                return -EBADMSG;
-                }
-                printf("]}\n");
-                return 0;
-        }
+        if (json)
+                return print_json_records("stored", text);
         printf("%-32s %5s %10s %12s\n", "NAME", "FDS", "UID", "TTL");
         while (*cursor) {
                 const char *name = "", *fds = "", *uid = "";

@@ -324,3 +324,30 @@ struct run_result sockactl_run(const struct harness *h, uid_t uid, gid_t gid, co
         argv[n] = NULL;
         return run_program(argv);
 }
+
+/* The inode of the socket behind /proc/PID/fd/FD, from its link "socket:[INODE]"; 0 if none. */
+unsigned long socket_inode(pid_t pid, const char *fd)
+{
+        _cleanup_free_ char *path = format("/proc/%d/fd/%s", (int) pid, fd);
+        char link[64] = "";
+        unsigned long inode = 0;
+
+        if (readlink(path, link, sizeof(link) - 1) > 0)
+                (void) sscanf(link, "socket:[%lu]", &inode);
+        return inode;
+}
+
+/* Whether sockactd has the socket of this inode among its fds. */
+bool daemon_holds(const struct harness *h, unsigned long inode)
+{
+        _cleanup_free_ char *dir = format("/proc/%d/fd", (int) h->pid);
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        bool found = false;
+
+        ck_assert_ptr_nonnull(d);
+        while (!found && (de = readdir(d)))
+                found = de->d_name[0] != '.' && socket_inode(h->pid, de->d_name) == inode;
+        closedir(d);
+        return found;
+}

@@ -68,6 +68,10 @@ void one_service(struct harness *h, const char *name, const char *socket_body, c
 size_t occurrences(const char *text, const char *needle);
 /* The open fds of pid. */
 size_t count_fds(pid_t pid);
+/* The inode of the socket behind /proc/PID/fd/FD, from its link "socket:[INODE]"; 0 if none. */
+unsigned long socket_inode(pid_t pid, const char *fd);
+/* Whether sockactd has the socket of this inode among its fds. */
+bool daemon_holds(const struct harness *h, unsigned long inode);
 /* User and system CPU time of pid, in clock ticks. */
 long long cpu_ticks(pid_t pid);
 /* sockactd's CPU time over timeout_ms of pumping its log: at most max_ticks (it waits, it does not spin). */

@@ -2,7 +2,6 @@
  * the real sockactd: a process it did not start serves its sockets, which are the very same sockets;
  * a user without the right is refused; stored fds outlive the storer; and a service is replaced by a
  * second generation started through "sockactl fetch" under load, with no connection lost. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
@@ -56,33 +55,6 @@ static void stop_process(pid_t pid)
 {
         kill(pid, SIGTERM);
         ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-}
-
-/* The inode of the socket behind /proc/PID/fd/FD, from its link "socket:[INODE]"; 0 if none. */
-static unsigned long socket_inode(pid_t pid, const char *fd)
-{
-        _cleanup_free_ char *path = format("/proc/%d/fd/%s", (int) pid, fd);
-        char link[64] = "";
-        unsigned long inode = 0;
-
-        if (readlink(path, link, sizeof(link) - 1) > 0)
-                (void) sscanf(link, "socket:[%lu]", &inode);
-        return inode;
-}
-
-/* Whether sockactd has the socket of this inode among its fds. */
-static bool daemon_holds(const struct harness *h, unsigned long inode)
-{
-        _cleanup_free_ char *dir = format("/proc/%d/fd", (int) h->pid);
-        DIR *d = opendir(dir);
-        struct dirent *de;
-        bool found = false;
-
-        ck_assert_ptr_nonnull(d);
-        while (!found && (de = readdir(d)))
-                found = de->d_name[0] != '.' && socket_inode(h->pid, de->d_name) == inode;
-        closedir(d);
-        return found;
 }
 
 /* The report of a request to address, which pid must have served (its "pid=" line). */

@@ -6,7 +6,6 @@
 #include "tests.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -147,32 +146,6 @@ static size_t sighup(struct harness *h, const char *needle)
 static struct run_result sockactl(const struct harness *h, const char *verb, const char *unit)
 {
         return sockactl_run(h, 0, 0, (const char *const[]){ verb, unit, NULL });
-}
-
-/* The inode of the socket behind /proc/PID/fd/FD, from its link "socket:[INODE]"; 0 if none. */
-static unsigned long fd_inode(pid_t pid, const char *fd)
-{
-        _cleanup_free_ char *path = format("/proc/%d/fd/%s", (int) pid, fd);
-        char link[64] = "";
-        unsigned long inode = 0;
-
-        if (readlink(path, link, sizeof(link) - 1) > 0)
-                (void) sscanf(link, "socket:[%lu]", &inode);
-        return inode;
-}
-
-static bool daemon_holds(const struct harness *h, unsigned long inode)
-{
-        _cleanup_free_ char *dir = format("/proc/%d/fd", (int) h->pid);
-        DIR *d = opendir(dir);
-        struct dirent *de;
-        bool found = false;
-
-        ck_assert_ptr_nonnull(d);
-        while (!found && (de = readdir(d)))
-                found = de->d_name[0] != '.' && fd_inode(h->pid, de->d_name) == inode;
-        closedir(d);
-        return found;
 }
 
 /* The inode of the one socket listening on 127.0.0.1:port (/proc/net/tcp: "sl local remote st ...
@@ -365,7 +338,7 @@ START_TEST(test_reload_keeps_sockets)
         assert_same_listener(&h, port, inode, "Backlog=64 by SIGHUP");
 
         service = assert_serves(&h, port, "web.socket");
-        ck_assert_uint_eq(fd_inode(service, "3"), inode);
+        ck_assert_uint_eq(socket_inode(service, "3"), inode);
         stop(&h);
 }
 END_TEST
