@@ -207,6 +207,25 @@ static pid_t assert_serves(struct harness *h, uint16_t port, const char *unit)
         return (pid_t) number_after(report, "pid=");
 }
 
+/* A request to address is answered by the service that runs as pid. */
+static void assert_served_by(struct harness *h, const char *address, pid_t pid)
+{
+        _cleanup_free_ char *report = request(h, address, SOCK_STREAM);
+
+        ck_assert_msg(number_after(report, "pid=") == pid, "served by %ld, not by the running %d",
+                      number_after(report, "pid="), (int) pid);
+}
+
+/* sockactl stop unit, and its main process pid is gone. */
+static void stop_service(struct harness *h, const char *unit, pid_t pid)
+{
+        struct run_result r = sockactl(h, "stop", unit);
+
+        ck_assert_msg(r.status == 0, "stop %s: exit %d: %s", unit, r.status, r.err);
+        run_result_clear(&r);
+        ck_assert(wait_gone(pid, T));
+}
+
 /* /proc/PID/cmdline, its arguments joined by spaces. */
 static char *command_line(pid_t pid)
 {
@@ -427,7 +446,7 @@ START_TEST(test_reload_changes_service)
 {
         struct harness h;
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
-        _cleanup_free_ char *address = loopback(port), *report = NULL;
+        _cleanup_free_ char *address = loopback(port);
         struct run_result r;
         pid_t first, second;
 
@@ -439,17 +458,12 @@ START_TEST(test_reload_changes_service)
 
         write_socket(&h, "web", port, "Service=other.service\n");
         assert_reload(&h, false, "web.socket: changed\n");
-        report = request(&h, address, SOCK_STREAM);
-        ck_assert_msg(number_after(report, "pid=") == first, "served by %ld, not by the running %d",
-                      number_after(report, "pid="), (int) first);
+        assert_served_by(&h, address, first);
         r = sockactl(&h, "status", "other.service");
         assert_line(r.out, "state: dead");
         run_result_clear(&r);
 
-        r = sockactl(&h, "stop", "web.service");
-        ck_assert_msg(r.status == 0, "stop web.service: exit %d: %s", r.status, r.err);
-        run_result_clear(&r);
-        ck_assert(wait_gone(first, T));
+        stop_service(&h, "web.service", first);
         second = assert_serves(&h, port, "web.socket");
         r = sockactl(&h, "status", "other.service");
         ck_assert_msg(number_after(r.out, "main_pid: ") == second, "other.service does not run %d:\n%s",
@@ -463,7 +477,7 @@ START_TEST(test_reload_keeps_running_service)
 {
         struct harness h;
         uint16_t port = free_port(AF_INET, SOCK_STREAM);
-        _cleanup_free_ char *address = loopback(port), *report = NULL, *arguments = NULL;
+        _cleanup_free_ char *address = loopback(port), *arguments = NULL;
         struct run_result r;
         pid_t first, second;
 
@@ -474,17 +488,12 @@ START_TEST(test_reload_keeps_running_service)
 
         write_service(&h, "web", "--idle-exit-ms 40000", "");
         assert_reload(&h, false, "web.service: changed\n");
-        report = request(&h, address, SOCK_STREAM);
-        ck_assert_msg(number_after(report, "pid=") == first, "served by %ld, not by the running %d",
-                      number_after(report, "pid="), (int) first);
+        assert_served_by(&h, address, first);
         r = sockactl(&h, "status", "web.service");
         ck_assert_msg(number_after(r.out, "main_pid: ") == first, "status web.service:\n%s", r.out);
         run_result_clear(&r);
 
-        r = sockactl(&h, "stop", "web.service");
-        ck_assert_msg(r.status == 0, "stop web.service: exit %d: %s", r.status, r.err);
-        run_result_clear(&r);
-        ck_assert(wait_gone(first, T));
+        stop_service(&h, "web.service", first);
         second = assert_serves(&h, port, "web.socket");
         ck_assert_int_ne(second, first);
         arguments = command_line(second);
