@@ -13,6 +13,7 @@
 #include "fdholder.h"
 #include "log.h"
 #include "manager.h"
+#include "reexec.h"
 #include "reload.h"
 #include "socket.h"
 
@@ -306,6 +307,24 @@ static int act_on_socket(struct socket_unit *so, enum control_verb verb)
         return 0;
 }
 
+/* A refusal: every sentence of reasons that says why, a line each. */
+static void reply_reasons(struct control_client *c, int error, const struct diag *reasons,
+                          const char *fallback)
+{
+        _cleanup_free_ char *buf = NULL;
+
+        for (size_t i = 0; i < reasons->n; i++) {
+                char *longer;
+
+                if (strdup_printf(&longer, "%s%s%s", buf ? buf : "", i ? "\n" : "", reasons->messages[i]) <
+                    0)
+                        break;
+                free(buf);
+                buf = longer;
+        }
+        reply_error(c, error, false, "%s", buf ? buf : fallback);
+}
+
 /* reload, or with the argument "dry-run" what a reload would change. A refusal's reply is every
  * sentence that says why, a line each. */
 static void do_reload(struct control_client *c, const char *arg)
@@ -337,19 +356,33 @@ static void do_reload(struct control_client *c, const char *arg)
         else {
                 /* a broken file or a listener that cannot be opened: the reasons say which; its errno
                  * (EACCES…) would read as a refusal of the request itself */
-                if (r != -EBUSY && r != -EEXIST)
-                        r = -EINVAL;
-                for (size_t i = 0; i < errors.n; i++) {
-                        char *longer;
-
-                        if (strdup_printf(&longer, "%s%s%s", buf ? buf : "", i ? "\n" : "",
-                                          errors.messages[i]) < 0)
-                                break;
-                        free(buf);
-                        buf = longer;
-                }
-                reply_error(c, -r, false, "%s", buf ? buf : "Reload refused");
+                reply_reasons(c, r == -EBUSY || r == -EEXIST ? -r : EINVAL, &errors, "Reload refused");
         }
+        diag_clear(&errors);
+}
+
+/* reexec: answered by the new image (manager_restore_answer()); here only when it did not happen. */
+static void do_reexec(struct control_client *c, const char *arg)
+{
+        struct manager *m = c->server->manager;
+        struct diag errors = { 0 };
+        int r;
+
+        if (*arg) {
+                reply_error(c, EINVAL, false, "reexec takes no argument");
+                return;
+        }
+        log_info("reexec, asked by uid %u (pid %d)", (unsigned) c->peer.uid, (int) c->peer.pid);
+        r = manager_reexec(m, c->fd, &errors);
+        if (r == -EOPNOTSUPP)
+                reply_error(c, EOPNOTSUPP, false,
+                            "The units were given on sockactd's command line: it cannot re-execute");
+        else if (r == -ESHUTDOWN)
+                reply_error(c, ESHUTDOWN, false, "sockactd is stopping");
+        else if (errors.n == 0)
+                reply_error(c, -r, false, "Re-execution failed: %s", strerror(-r));
+        else
+                reply_reasons(c, r == -EBUSY ? EBUSY : EINVAL, &errors, "Re-execution refused");
         diag_clear(&errors);
 }
 
@@ -372,6 +405,10 @@ static void handle(struct control_client *c, enum control_verb verb, const char 
         }
         if (verb == CONTROL_RELOAD) {
                 do_reload(c, name);
+                return;
+        }
+        if (verb == CONTROL_REEXEC) {
+                do_reexec(c, name);
                 return;
         }
         if (!*name) {
@@ -657,24 +694,13 @@ static int on_connect(sd_event_source *source, int fd, uint32_t revents, void *u
         return 0;
 }
 
-int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
-                        const char *name, gid_t read_group, bool public)
+/* Binds c->path anew, born with its mode: no moment at which another user may connect. */
+static int create(struct control_server *c)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         mode_t mask;
         int r;
 
-        struct rlimit nofile;
-
-        *c = (struct control_server){ .manager = m,
-                                      .fd = -1,
-                                      .read_group = read_group,
-                                      .public = public,
-                                      .max_clients = CONTROL_CLIENTS_MAX };
-        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 4 < CONTROL_CLIENTS_MAX)
-                c->max_clients = (size_t) nofile.rlim_cur / 4;
-        if (strdup_printf(&c->path, "%s/%s", runtime_dir, name) < 0)
-                return -ENOMEM;
         if (strlen(c->path) >= sizeof(sa.sun_path))
                 return log_error(0, "The runtime directory's path is too long for %s", c->path);
         strcpy(sa.sun_path, c->path);
@@ -682,21 +708,64 @@ int control_server_open(struct control_server *c, struct manager *m, const char 
         if (c->fd < 0)
                 return log_error(errno, "Cannot create the control socket: %m");
         (void) unlink(c->path); /* the runtime directory is ours (locked): a node left there is stale */
-        mask = umask(public ? 0111
-                            : 0177); /* born 0600 (or 0666): no moment at which another user may connect */
+        mask = umask(c->public ? 0111 : 0177); /* 0666 or 0600 */
         r = bind(c->fd, (struct sockaddr *) &sa, sizeof(sa));
         umask(mask);
         if (r < 0)
                 return log_error(errno, "Cannot bind %s: %m", c->path);
-        if (read_group != (gid_t) -1 &&
-            (chown(c->path, (uid_t) -1, read_group) < 0 || chmod(c->path, 0660) < 0))
+        if (c->read_group != (gid_t) -1 &&
+            (chown(c->path, (uid_t) -1, c->read_group) < 0 || chmod(c->path, 0660) < 0))
                 return log_error(errno, "Cannot open %s to its group: %m", c->path);
         if (listen(c->fd, SOMAXCONN) < 0)
                 return log_error(errno, "Cannot listen on %s: %m", c->path);
+        return 0;
+}
+
+int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
+                        const char *name, gid_t read_group, bool public, int fd)
+{
+        struct rlimit nofile;
+        int r;
+
+        *c = (struct control_server){ .manager = m,
+                                      .fd = fd,
+                                      .read_group = read_group,
+                                      .public = public,
+                                      .max_clients = CONTROL_CLIENTS_MAX };
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur / 4 < CONTROL_CLIENTS_MAX)
+                c->max_clients = (size_t) nofile.rlim_cur / 4;
+        if (strdup_printf(&c->path, "%s/%s", runtime_dir, name) < 0)
+                return -ENOMEM;
+        if (c->fd < 0 && (r = create(c)) < 0)
+                return r;
         r = sd_event_add_io(m->event, &c->source, c->fd, EPOLLIN, on_connect, c);
         if (r < 0)
                 return log_error(r, "Cannot watch %s: %m", c->path);
         return 0;
+}
+
+void control_server_answer(struct control_server *s, int fd, const char *text)
+{
+        struct control_client *c = calloc(1, sizeof(*c));
+        socklen_t len = sizeof(c->peer);
+
+        if (!c) {
+                close(fd);
+                return;
+        }
+        *c = (struct control_client){ .server = s, .fd = fd, .may_write = true, .next = s->clients };
+        (void) getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
+        if (s->clients)
+                s->clients->prev = c;
+        s->clients = c;
+        s->n_clients++;
+        if (sd_event_add_io(s->manager->event, &c->io, fd, EPOLLIN, on_client, c) < 0 ||
+            sd_event_add_time_relative(s->manager->event, &c->idle, CLOCK_MONOTONIC, CONTROL_IDLE_USEC,
+                                       USEC_PER_MSEC * 100, on_idle, c) < 0) {
+                client_free(c);
+                return;
+        }
+        reply_error(c, 0, false, "%s", text);
 }
 
 void control_server_close(struct control_server *c)

@@ -43,8 +43,12 @@ struct control_server {
 };
 
 /* Creates DIR/name (mode 0600, or 0660 and owned by read_group when there is one, or 0666 when public;
- * a stale node is replaced) and serves it. Returns 0 or -errno after logging why. */
+ * a stale node is replaced), or takes fd, the one a former image served (reexec.h), and serves it.
+ * Returns 0 or -errno after logging why. */
 int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
-                        const char *name, gid_t read_group, bool public);
+                        const char *name, gid_t read_group, bool public, int fd);
+/* Answers the client on fd (taken), whose request a former image took (sockactl reexec), with text,
+ * and serves it on. */
+void control_server_answer(struct control_server *s, int fd, const char *text);
 /* Closes every client and the socket, and removes the node. */
 void control_server_close(struct control_server *c);

@@ -4,6 +4,7 @@
  * or SIGINT stop every service, close the sockets and exit 0. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "daemon.h"
 #include "load.h"
 #include "manager.h"
+#include "reexec.h"
 #include "reload.h"
 #include "spawn.h"
 
@@ -83,15 +85,20 @@ static int load_units(char *const *dirs, const struct specifier_context *ctx, st
 /* sockactd holds an fd per socket, connection, stored fd and control client: its soft
  * RLIMIT_NOFILE goes up to the hard one (at most DAEMON_NOFILE_MAX). Its children get the limit it
  * started with, as systemd's do, unless LimitNOFILE= says otherwise: select() cannot handle fds
- * above 1023. Returns that limit, in *saved, or NULL when nothing changed. */
+ * above 1023. Returns that limit, in *saved, or NULL when nothing changed. After a re-exec, former is
+ * the limit the first image started with (-1: none). */
 #define DAEMON_NOFILE_MAX 65536
 
-static const struct rlimit *raise_nofile(struct rlimit *saved)
+static const struct rlimit *raise_nofile(struct rlimit *saved, int former)
 {
         struct rlimit raised;
 
         if (getrlimit(RLIMIT_NOFILE, saved) < 0)
                 return NULL;
+        if (former > 0 && (rlim_t) former < saved->rlim_cur) { /* a former image raised it: what it had */
+                saved->rlim_cur = (rlim_t) former;
+                return saved;
+        }
         raised = *saved;
         raised.rlim_cur = saved->rlim_max < DAEMON_NOFILE_MAX ? saved->rlim_max : DAEMON_NOFILE_MAX;
         if (raised.rlim_cur <= saved->rlim_cur || setrlimit(RLIMIT_NOFILE, &raised) < 0)
@@ -142,6 +149,38 @@ static int take_inherited(struct manager *m)
         return 0;
 }
 
+/* After a re-exec: what the former image left, read before anything is opened. A state that cannot
+ * be read leaves the inherited sockets, which the units adopt by address. */
+static void take_state(const struct daemon_options *o, struct restore *r)
+{
+        int error;
+
+        if (o->deserialize_fd < 0)
+                return;
+        error = restore_collect_inherited(r);
+        if (error >= 0)
+                error = restore_read(r, o->deserialize_fd);
+        if (error < 0)
+                log_error(error,
+                          "Cannot read the state the former sockactd left (%m): its sockets are adopted by "
+                          "address, its services run on unsupervised, its stored fds are lost");
+}
+
+/* The binary sockactd runs, for sockactl reexec: the path it was started from (a newer file there is
+ * what a reexec runs). NULL when it cannot tell. */
+static char *own_binary(void)
+{
+        char path[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+        if (n <= 0)
+                return NULL;
+        path[n] = '\0';
+        if (endswith(path, " (deleted)")) /* replaced by an upgrade: the new file */
+                path[n - strlen(" (deleted)")] = '\0';
+        return strdup(path);
+}
+
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
         struct manager *m = userdata;
@@ -174,6 +213,8 @@ int daemon_run(const struct daemon_options *o)
         _cleanup_strv_free_ char **default_dirs = NULL;
         _cleanup_free_ char *runtime_dir = NULL;
         _cleanup_close_ int lock_fd = -1;
+        _cleanup_free_ char *exe = own_binary();
+        _cleanup_(restore_done) struct restore restore = { 0 };
         struct specifier_storage storage;
         struct specifier_context ctx;
         struct manager m = { .notify.fd = -1, .control.fd = -1, .fds_server.fd = -1, .control_group = o->control_group };
@@ -183,6 +224,7 @@ int daemon_run(const struct daemon_options *o)
         sigset_t mask;
         int r;
 
+        take_state(o, &restore); /* first: the fds open now are those inherited */
         if (!o->units && !o->unit_dirs && default_unit_dirs(&default_dirs) < 0) {
                 log_error(
                         0,
@@ -198,7 +240,9 @@ int daemon_run(const struct daemon_options *o)
         }
         if (!runtime_dir)
                 return 1;
-        lock_fd = take_runtime_dir(runtime_dir);
+        lock_fd = restore_take(&restore, restore_number(&restore, "lock"));
+        if (lock_fd < 0)
+                lock_fd = take_runtime_dir(runtime_dir);
         if (lock_fd < 0)
                 return 1;
         char *absolute = realpath(runtime_dir, NULL); /* $NOTIFY_SOCKET must work from any directory */
@@ -249,7 +293,7 @@ int daemon_run(const struct daemon_options *o)
                                     .state = ctx.state_root,
                                     .manager_env = environ,
                                     .null_fd = -1,
-                                    .nofile = raise_nofile(&nofile) };
+                                    .nofile = raise_nofile(&nofile, restore_number(&restore, "nofile")) };
         m.load_options =
                 (struct load_options){ .specifiers = &ctx, .ipv6_supported = address_ipv6_supported() };
         r = take_inherited(&m);
@@ -258,7 +302,10 @@ int daemon_run(const struct daemon_options *o)
                 goto finish;
         }
         char *const *reload_dirs = o->unit_dirs ? o->unit_dirs : default_dirs; /* none in ad-hoc mode */
-        r = manager_start(&m, event, &set, o->units ? NULL : reload_dirs, &roots, runtime_dir);
+        m.lock_fd = lock_fd;
+        m.exe = exe;
+        m.argv = o->argv;
+        r = manager_start(&m, event, &set, o->units ? NULL : reload_dirs, &roots, runtime_dir, &restore);
         if (r < 0) {
                 log_error(r, "Cannot start: %m");
                 goto finish;

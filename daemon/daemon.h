@@ -11,6 +11,8 @@ struct daemon_options {
         enum log_target log_target;
         int log_level;
         struct unit_set *units; /* NULL: load unit_dirs; else these units, moved out (ad-hoc mode) */
+        char *const *argv;      /* sockactd's command line, for sockactl reexec */
+        int deserialize_fd;     /* --deserialize: the state a former image left (reexec.h); -1: none */
 };
 
 /* Returns the exit status. */

@@ -13,6 +13,7 @@
 #include "fdholder.h"
 #include "log.h"
 #include "manager.h"
+#include "reexec.h"
 #include "user.h"
 #include "value.h"
 
@@ -307,43 +308,53 @@ static int on_fetcher_exit(sd_event_source *source, int fd, uint32_t revents, vo
         return 0;
 }
 
+/* A loan to process pid, watched through pidfd (taken, whatever the outcome). */
+static int new_loan(struct fd_holder *h, pid_t pid, int pidfd, struct fd_loan **ret)
+{
+        struct fd_loan *l = calloc(1, sizeof(*l));
+        int r;
+
+        if (!l) {
+                close(pidfd);
+                return -ENOMEM;
+        }
+        *l = (struct fd_loan){ .holder = h, .pid = pid, .pidfd = pidfd };
+        r = sd_event_add_io(h->manager->event, &l->exit, l->pidfd, EPOLLIN, on_fetcher_exit, l);
+        if (r < 0) {
+                close(l->pidfd);
+                free(l);
+                return r;
+        }
+        l->next = h->loans;
+        h->loans = l;
+        h->n_loans++;
+        *ret = l;
+        return 0;
+}
+
 /* The loan of the peer's process, made when it has none. */
 static int get_loan(struct fd_holder *h, const struct fd_peer *p, struct fd_loan **ret, struct fd_answer *a)
 {
-        struct fd_loan *l;
         int r;
 
-        for (l = h->loans; l; l = l->next)
+        for (struct fd_loan *l = h->loans; l; l = l->next)
                 if (l->pid == p->cred.pid) {
                         *ret = l;
                         return 0;
                 }
         if (h->n_loans >= h->max_loans)
                 return fail(a, EBUSY, "%zu processes hold fetched sockets already", h->max_loans);
-        l = calloc(1, sizeof(*l));
-        if (!l)
-                return -ENOMEM;
-        l->holder = h;
-        l->pid = p->cred.pid;
         /* the peer waits for this reply: it runs, unless killed in between (then ESRCH, or its exit is
          * seen at once) */
-        l->pidfd = p->cred.pid > 0 ? pidfd_open(p->cred.pid, 0) : (errno = ESRCH, -1);
-        if (l->pidfd < 0) {
+        int pidfd = p->cred.pid > 0 ? pidfd_open(p->cred.pid, 0) : (errno = ESRCH, -1);
+        if (pidfd < 0) {
                 r = -errno;
-                free(l);
                 return fail(a, -r, "Cannot watch the fetching process %d: %s", (int) p->cred.pid,
                             strerror(-r));
         }
-        r = sd_event_add_io(h->manager->event, &l->exit, l->pidfd, EPOLLIN, on_fetcher_exit, l);
-        if (r < 0) {
-                close(l->pidfd);
-                free(l);
+        r = new_loan(h, p->cred.pid, pidfd, ret);
+        if (r < 0)
                 return fail(a, -r, "Cannot watch the fetching process: %s", strerror(-r));
-        }
-        l->next = h->loans;
-        h->loans = l;
-        h->n_loans++;
-        *ret = l;
         return 0;
 }
 
@@ -551,4 +562,94 @@ int fd_holder_list(struct fd_holder *h, const struct fd_peer *p, struct fd_answe
                         r = control_end_record(&a->payload, &a->len);
         }
         return r;
+}
+
+void fd_holder_serialize(const struct fd_holder *h, FILE *f, struct fd_pass *p)
+{
+        for (const struct fd_entry *e = h->entries; e; e = e->next) {
+                fprintf(f, "held %s %u %" PRIu64, e->name, (unsigned) e->owner, e->expires);
+                for (size_t i = 0; i < e->n_fds; i++)
+                        fprintf(f, " %d", fd_pass(p, e->fds[i]));
+                fputc('\n', f);
+        }
+        for (const struct fd_loan *l = h->loans; l; l = l->next) {
+                fprintf(f, "loan %d %d", (int) l->pid, fd_pass(p, l->pidfd));
+                for (size_t i = 0; i < l->n_lent; i++)
+                        if (l->lent[i].socket && l->lent[i].generation == l->lent[i].socket->lend_generation)
+                                fprintf(f, " %s", l->lent[i].socket->unit->name);
+                fputc('\n', f);
+        }
+}
+
+/* "held NAME UID EXPIRES FD…": appended, so that the entries keep their order. */
+static int restore_entry(struct fd_holder *h, char *line, struct restore *r)
+{
+        const char *name = restore_word(&line);
+        long long owner, expires, fd;
+        struct fd_entry *e, **tail = &h->entries;
+        int *grown;
+
+        if (!name || !value_fd_name_is_valid(name) || !restore_word_int(&line, &owner) ||
+            !restore_word_int(&line, &expires) || owner < 0 || expires < 0)
+                return -EBADMSG;
+        e = calloc(1, sizeof(*e));
+        if (!e)
+                return -ENOMEM;
+        *e = (struct fd_entry){
+                .holder = h, .name = strdup(name), .owner = (uid_t) owner, .expires = (uint64_t) expires
+        };
+        if (!e->name) {
+                free(e);
+                return -ENOMEM;
+        }
+        while (*tail)
+                tail = &(*tail)->next;
+        *tail = e;
+        while (restore_word_int(&line, &fd))
+                if (fd >= 0 && fd <= INT32_MAX && restore_holds(r, (int) fd)) {
+                        grown = realloc(e->fds, (e->n_fds + 1) * sizeof(int));
+                        if (!grown)
+                                return -ENOMEM;
+                        e->fds = grown;
+                        e->fds[e->n_fds++] = restore_take(r, (int) fd);
+                        h->n_fds++;
+                }
+        if (e->n_fds == 0) {
+                entry_free(e);
+                return -EBADMSG;
+        }
+        if (e->expires > 0)
+                return sd_event_add_time(h->manager->event, &e->timer, CLOCK_MONOTONIC, e->expires,
+                                         USEC_PER_MSEC * 10, on_expire, e);
+        return 0;
+}
+
+/* "loan PID PIDFD SOCKET…": the sockets are lent again. */
+static int restore_loan(struct fd_holder *h, char *line, struct restore *r)
+{
+        long long pid, pidfd;
+        struct fd_loan *l;
+        const char *name;
+        int error;
+
+        if (!restore_word_int(&line, &pid) || !restore_word_int(&line, &pidfd) || pid <= 0 ||
+            pid > INT32_MAX || pidfd < 0 || pidfd > INT32_MAX || !restore_holds(r, (int) pidfd))
+                return -EBADMSG;
+        error = new_loan(h, (pid_t) pid, restore_take(r, (int) pidfd), &l);
+        while (error >= 0 && (name = restore_word(&line))) {
+                struct socket_unit *so = manager_find_socket(h->manager, name);
+
+                if (so && so->listening)
+                        error = lend(l, so);
+        }
+        return error;
+}
+
+int fd_holder_deserialize(struct fd_holder *h, const char *key, char *line, struct restore *r)
+{
+        if (streq(key, "held"))
+                return restore_entry(h, line, r);
+        if (streq(key, "loan"))
+                return restore_loan(h, line, r);
+        return -EBADMSG;
 }

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
@@ -33,7 +34,9 @@
 #define FD_HOLDER_USER_SHARE 8    /* a user other than root and sockactd's may store an eighth of them */
 #define FD_HOLDER_LOANS_MAX  4096 /* fetching processes at once (fewer with a low RLIMIT_NOFILE) */
 
+struct fd_pass;
 struct manager;
+struct restore;
 struct socket_unit;
 struct fd_entry;
 struct fd_loan;
@@ -86,3 +89,9 @@ void fd_answer_done(struct fd_answer *a);
 /* Whether the peer on fd has group among its groups: its primary one, or a supplementary one
  * (SO_PEERGROUPS). */
 bool peer_in_group(int fd, gid_t primary, gid_t group);
+
+/* sockactl reexec (reexec.h): a line per entry ("held") and per loan ("loan"), their fds passed. */
+void fd_holder_serialize(const struct fd_holder *h, FILE *f, struct fd_pass *p);
+/* Restores an entry or a loan from the rest of its line (key: held or loan), taking the fds from r.
+ * Returns 0 or -EBADMSG, -ENOMEM. */
+int fd_holder_deserialize(struct fd_holder *h, const char *key, char *line, struct restore *r);

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "user.h"
+#include "value.h"
 
 extern char **environ;
 
@@ -30,6 +31,7 @@ enum {
         ARG_INETD,
         ARG_FDNAME,
         ARG_CONTROL_GROUP,
+        ARG_DESERIALIZE,
 };
 
 static void help(void)
@@ -161,6 +163,7 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, struct a
                 { "setenv", required_argument, NULL, 'E' },
                 { "environment", required_argument, NULL, 'E' }, /* its legacy alias */
                 { "fdname", required_argument, NULL, ARG_FDNAME },
+                { "deserialize", required_argument, NULL, ARG_DESERIALIZE }, /* sockactl reexec's own */
                 {},
         };
         struct seen seen = { 0 };
@@ -201,6 +204,12 @@ static int parse_argv(int argc, char *argv[], struct daemon_options *o, struct a
                                 return -EINVAL;
                         }
                         o->log_target = r;
+                        break;
+                case ARG_DESERIALIZE:
+                        if (value_parse_int(optarg, &o->deserialize_fd) < 0 || o->deserialize_fd < 3) {
+                                fprintf(stderr, "sockactd: --deserialize takes an fd\n");
+                                return -EINVAL;
+                        }
                         break;
                 case ARG_CHECK:
                         mode = MODE_CHECK;
@@ -263,7 +272,9 @@ int main(int argc, char *argv[])
 {
         struct daemon_options o = { .log_target = LOG_TARGET_AUTO,
                                     .log_level = LOG_INFO,
-                                    .control_group = (gid_t) -1 };
+                                    .control_group = (gid_t) -1,
+                                    .argv = argv,
+                                    .deserialize_fd = -1 };
         struct adhoc_options a = { .type = LISTEN_STREAM };
         enum mode mode;
         int status;

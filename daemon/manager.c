@@ -2,6 +2,7 @@
  * order of the unit set (sorted by name); each service knows the sockets that feed it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <systemd/sd-daemon.h>
 
 #include "control.h"
@@ -215,21 +216,16 @@ bool manager_fd_reserve_fill(struct manager *m)
         return true;
 }
 
-int manager_start_instance(struct manager *m, struct socket_unit *so, struct service_connection *c)
+/* The instance of so's template for connection c (taken), named c->name, in the list of instances;
+ * or NULL (logged). */
+static struct service_unit *make_instance(struct manager *m, struct socket_unit *so,
+                                          struct service_connection *c)
 {
         struct unit *own = NULL;
         struct service_unit *s;
-        uint64_t unused;
         int r;
 
         c->socket = so;
-        r = instance_name(so, c, c->name, sizeof(c->name));
-        if (r < 0) {
-                log_unit_warning(so->unit->name, r, "Cannot name the instance for a connection: %m");
-                close(c->fd);
-                free(c);
-                return r;
-        }
         if (so->template_file) {
                 /* the template uses the instance's name (%i, %n…): it is applied again for this one */
                 struct diag diag = { 0 };
@@ -241,20 +237,41 @@ int manager_start_instance(struct manager *m, struct socket_unit *so, struct ser
                 if (r < 0) {
                         close(c->fd);
                         free(c);
-                        return r;
+                        return NULL;
                 }
         } else {
                 c->shallow = *so->template;
                 c->shallow.name = c->name;
         }
         s = service_instance_new(m, own ? own : &c->shallow, own, so->generation, c);
-        if (!s)
-                return log_error(ENOMEM, "Cannot start an instance: %m");
+        if (!s) {
+                log_error(ENOMEM, "Cannot start an instance: %m");
+                return NULL;
+        }
         s->next_instance = m->instances;
         if (m->instances)
                 m->instances->prev_instance = s;
         m->instances = s;
         m->n_instances++;
+        return s;
+}
+
+int manager_start_instance(struct manager *m, struct socket_unit *so, struct service_connection *c)
+{
+        struct service_unit *s;
+        uint64_t unused;
+        int r;
+
+        r = instance_name(so, c, c->name, sizeof(c->name));
+        if (r < 0) {
+                log_unit_warning(so->unit->name, r, "Cannot name the instance for a connection: %m");
+                close(c->fd);
+                free(c);
+                return r;
+        }
+        s = make_instance(m, so, c);
+        if (!s)
+                return -ENOMEM;
         release_fd_reserve(m);
         r = service_unit_start(s, &unused);
         if (r < 0 || service_unit_is_down(s))
@@ -529,8 +546,128 @@ static void open_cgroups(struct manager *m)
                 log_debug("Services are tracked in cgroups below %s", m->cgroups.path);
 }
 
+/* "instance NAME SOCKET PID FD ACCEPTED-USEC": the instance serving connection FD, its main process
+ * PID running. Where the connection comes from is asked of the connection. */
+static int restore_instance(struct manager *m, char *line, struct restore *r)
+{
+        const char *name = restore_word(&line), *socket = restore_word(&line);
+        struct socket_unit *so = socket ? manager_find_socket(m, socket) : NULL;
+        struct service_connection *c;
+        struct service_unit *s;
+        long long pid, fd, accepted;
+
+        if (!name || strlen(name) >= UNIT_NAME_MAX || !restore_word_int(&line, &pid) ||
+            !restore_word_int(&line, &fd) || !restore_word_int(&line, &accepted) || pid <= 0 ||
+            pid > INT32_MAX || fd < 0 || fd > INT32_MAX || !restore_holds(r, (int) fd))
+                return -EBADMSG;
+        if (!so || !so->template)
+                return -ENOENT;
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        c->fd = restore_take(r, (int) fd);
+        c->peer_len = sizeof(c->peer);
+        if (getpeername(c->fd, (struct sockaddr *) &c->peer, &c->peer_len) < 0)
+                c->peer_len = 0;
+        peer_source_of(c->fd, &c->peer, &c->source);
+        peer_remote(&c->peer, c->peer_len, c->remote_addr, &c->remote_port);
+        c->pid = (pid_t) pid;
+        c->accepted_usec = (uint64_t) accepted;
+        strcpy(c->name, name);
+        s = make_instance(m, so, c);
+        if (!s)
+                return -ENOMEM;
+        so->n_connections++;
+        service_instance_restore(s, (pid_t) pid);
+        return 0;
+}
+
+/* Whether line is "KEY …": then *ret_rest is what follows. */
+static bool line_is(char *line, const char *key, char **ret_rest)
+{
+        size_t len = strlen(key);
+
+        if (strncmp(line, key, len) != 0 || line[len] != ' ')
+                return false;
+        *ret_rest = line + len + 1;
+        return true;
+}
+
+/* A line of a service's ("service NAME …", "service-fd NAME …", …): -EBADMSG when it is none. */
+static int restore_service_line(struct manager *m, char *line, struct restore *r)
+{
+        static const char *const keys[] = { "service", "service-status", "service-starts", "service-fd" };
+        struct service_unit *s;
+        char *rest, *name;
+
+        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+                if (line_is(line, keys[k], &rest)) {
+                        s = (name = restore_word(&rest)) ? manager_find_service(m, name) : NULL;
+                        return s ? service_unit_deserialize(s, keys[k], rest, r) : -ENOENT;
+                }
+        return -EBADMSG;
+}
+
+/* "socket NAME …": restored[k] when socket unit k goes on as it was (it is not started). */
+static int restore_socket_line(struct manager *m, char *rest, struct restore *r, bool *restored)
+{
+        const char *name = restore_word(&rest);
+        int error = -ENOENT;
+
+        for (size_t k = 0; name && k < m->n_sockets; k++)
+                if (!m->sockets[k]->removed && streq(m->sockets[k]->unit->name, name)) {
+                        error = socket_unit_deserialize(m->sockets[k], rest, r);
+                        restored[k] = error >= 0;
+                }
+        return error;
+}
+
+/* Whether the line is one of the daemon's own (restore_number() reads them). */
+static bool daemon_line(char *line)
+{
+        static const char *const keys[] = { "lock", "notify", "control", "fds", "client", "nofile" };
+        char *rest;
+
+        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+                if (line_is(line, keys[k], &rest))
+                        return true;
+        return false;
+}
+
+/* The units as the former image left them. A line that cannot be restored is logged, and the rest goes
+ * on: a socket unit it names is started again, and adopts its sockets by address. */
+static int restore_units(struct manager *m, struct restore *r, bool *restored)
+{
+        size_t running = 0;
+        int error = 0;
+
+        for (size_t i = 1; i + 1 < r->n_lines && error != -ENOMEM; i++) {
+                char *line = r->lines[i], *rest;
+
+                if (line_is(line, "instance", &rest))
+                        error = restore_instance(m, rest, r);
+                else if (line_is(line, "held", &rest))
+                        error = fd_holder_deserialize(&m->holder, "held", rest, r);
+                else if (line_is(line, "loan", &rest))
+                        error = fd_holder_deserialize(&m->holder, "loan", rest, r);
+                else if (line_is(line, "socket", &rest))
+                        error = restore_socket_line(m, rest, r, restored);
+                else if (!daemon_line(line))
+                        error = restore_service_line(m, line, r);
+                else
+                        error = 0;
+                if (error < 0) /* the line is cut after its first words (restore_word()) */
+                        log_warning(error, "State line %zu (%s …) not restored: %m", i + 1, line);
+        }
+        for (size_t i = 0; i < m->n_services; i++)
+                running += m->services[i]->state == SERVICE_RUNNING;
+        log_info("Re-executed: %zu sockets listening, %zu services and %zu instances running",
+                 manager_listening(m), running, m->n_instances);
+        return error == -ENOMEM ? error : 0;
+}
+
 int manager_start(struct manager *m, sd_event *event, struct unit_set *units, char *const *unit_dirs,
-                  const struct exec_roots *roots, const char *runtime_dir)
+                  const struct exec_roots *roots, const char *runtime_dir, struct restore *restore)
 {
         int r;
 
@@ -559,21 +696,50 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, ch
                 r = sd_event_source_set_enabled(m->collect, SD_EVENT_OFF);
         if (r < 0)
                 return r;
-        r = notify_socket_open(&m->notify, m, runtime_dir);
+        r = notify_socket_open(&m->notify, m, runtime_dir,
+                               restore_take(restore, restore_number(restore, "notify")));
         if (r < 0)
                 return r;
-        r = control_server_open(&m->control, m, runtime_dir, CONTROL_SOCKET, m->control_group, false);
+        r = control_server_open(&m->control, m, runtime_dir, CONTROL_SOCKET, m->control_group, false,
+                                restore_take(restore, restore_number(restore, "control")));
         if (r < 0)
                 return r;
-        r = control_server_open(&m->fds_server, m, runtime_dir, CONTROL_FDS_SOCKET, (gid_t) -1, true);
+        r = control_server_open(&m->fds_server, m, runtime_dir, CONTROL_FDS_SOCKET, (gid_t) -1, true,
+                                restore_take(restore, restore_number(restore, "fds")));
         if (r < 0)
                 return r;
 
-        m->n_sockets_starting = m->n_sockets;
+        int client = restore_take(restore, restore_number(restore, "client"));
+        _cleanup_free_ bool *restored = calloc(m->n_sockets + 1, sizeof(bool));
+        if (!restored)
+                return -ENOMEM;
+        if (restore->n_lines > 0 && (r = restore_units(m, restore, restored)) < 0)
+                return r;
+        r = restore_release(restore, m); /* the sockets left: adopted by address (LISTEN_FDS too) */
+        if (r < 0)
+                return r;
         for (size_t k = 0; k < m->n_sockets; k++)
-                socket_unit_start(m->sockets[k]);
-        if (m->n_sockets == 0)
+                m->n_sockets_starting += !restored[k];
+        for (size_t k = 0; k < m->n_sockets; k++)
+                if (!restored[k])
+                        socket_unit_start(m->sockets[k]);
+        if (m->n_sockets_starting == 0)
                 ready(m);
+        if (client >= 0) {
+                _cleanup_free_ char *answer = NULL;
+                size_t len = 0;
+
+                if (control_append_u64(&answer, &len, "pid", (uint64_t) getpid()) < 0 ||
+                    control_append_u64(&answer, &len, "listening", manager_listening(m)) < 0 ||
+                    control_append_u64(&answer, &len, "instances", m->n_instances) < 0 ||
+                    control_end_record(&answer, &len) < 0)
+                        return -ENOMEM;
+                control_server_answer(&m->control, client, answer);
+        }
+        /* a child that exited while the exec ran may have had its SIGCHLD taken by the former image:
+         * every child is looked at once more */
+        if (restore->n_lines > 0)
+                (void) raise(SIGCHLD);
         return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "fdholder.h"
 #include "load.h"
 #include "notify-socket.h"
+#include "reexec.h"
 #include "service.h"
 #include "socket-unit.h"
 
@@ -62,15 +63,21 @@ struct manager {
          * are closed once every socket unit has settled. */
         int *adoptable;
         size_t n_adoptable;
+        /* For sockactl reexec (reexec.h), given before manager_start(): the lock on the runtime
+         * directory, the binary sockactd was started from and its arguments. NULL exe: it cannot. */
+        int lock_fd;
+        const char *exe;
+        char *const *argv;
         bool stopping;
 };
 
 /* Takes the loaded units (moved out of *units), loaded from unit_dirs (kept, for reloads; NULL: they
  * cannot be reloaded) and starts every socket unit (a socket that
  * cannot be bound fails its own unit only); logs "N sockets listening, ready" once every one
- * has settled. Returns 0 or -ENOMEM. */
+ * has settled. After a re-exec, restore holds what the former image left: its units go on where they
+ * were, and only those it did not know are started. Returns 0 or -ENOMEM. */
 int manager_start(struct manager *m, sd_event *event, struct unit_set *units, char *const *unit_dirs,
-                  const struct exec_roots *roots, const char *runtime_dir);
+                  const struct exec_roots *roots, const char *runtime_dir, struct restore *restore);
 
 /* Stops every service, then every socket unit; the event loop exits when all are down. */
 void manager_begin_stop(struct manager *m);

@@ -135,25 +135,34 @@ static int on_message(sd_event_source *source, int fd, uint32_t revents, void *u
         return 0;
 }
 
-int notify_socket_open(struct notify_socket *n, struct manager *m, const char *runtime_dir)
+/* Binds n->path anew (a node left there is stale: the runtime directory is locked, and ours). */
+static int create(struct notify_socket *n)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        int one = 1, r;
+        int one = 1;
 
-        *n = (struct notify_socket){ .manager = m, .fd = -1 };
-        if (strdup_printf(&n->path, "%s/notify", runtime_dir) < 0)
-                return -ENOMEM;
         if (strlen(n->path) >= sizeof(sa.sun_path))
                 return log_error(0, "The runtime directory's path is too long for %s", n->path);
         strcpy(sa.sun_path, n->path);
-
         n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (n->fd < 0)
                 return log_error(errno, "Cannot create the notify socket: %m");
-        (void) unlink(n->path); /* the runtime directory is ours (locked): a node left there is stale */
+        (void) unlink(n->path);
         if (bind(n->fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || chmod(n->path, 0777) < 0 ||
             setsockopt(n->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
                 return log_error(errno, "Cannot set up %s: %m", n->path);
+        return 0;
+}
+
+int notify_socket_open(struct notify_socket *n, struct manager *m, const char *runtime_dir, int fd)
+{
+        int r;
+
+        *n = (struct notify_socket){ .manager = m, .fd = fd };
+        if (strdup_printf(&n->path, "%s/notify", runtime_dir) < 0)
+                return -ENOMEM;
+        if (n->fd < 0 && (r = create(n)) < 0)
+                return r;
         r = sd_event_add_io(m->event, &n->source, n->fd, EPOLLIN, on_message, n);
         if (r < 0)
                 return log_error(r, "Cannot watch %s: %m", n->path);

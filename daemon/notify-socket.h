@@ -15,6 +15,7 @@ struct notify_socket {
         uint64_t last_complaint; /* when a dropped message was last logged */
 };
 
-/* Creates RUNTIME_DIR/notify (a stale one is replaced) and watches it. */
-int notify_socket_open(struct notify_socket *n, struct manager *m, const char *runtime_dir);
+/* Creates RUNTIME_DIR/notify (a stale one is replaced), or takes fd, a former image's (reexec.h), and
+ * watches it. */
+int notify_socket_open(struct notify_socket *n, struct manager *m, const char *runtime_dir, int fd);
 void notify_socket_close(struct notify_socket *n);

@@ -4,6 +4,7 @@
  * What restarts and what a process's exit means are pure functions, tested on their own. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "manager.h"
 #include "reaper.h"
+#include "reexec.h"
 #include "value.h"
 #include "service.h"
 
@@ -1221,4 +1223,112 @@ static void service_unit_done(struct service_unit *s)
         s->start_times = NULL;
         free(s->status);
         s->status = NULL;
+}
+
+void service_unit_serialize(const struct service_unit *s, FILE *f, struct fd_pass *p)
+{
+        const char *name = s->unit->name;
+
+        fprintf(f, "service %s %s %s %d %d %d %d %" PRIu64 " %d\n", name, service_state_to_string(s->state),
+                service_result_to_string(s->result), (int) s->main_pid, (int) s->main_pgid, s->main_code,
+                s->main_status, s->watchdog_usec, s->status_errno);
+        if (s->status)
+                fprintf(f, "service-status %s %s\n", name, s->status);
+        if (s->start_times && s->n_start_times > 0) {
+                fprintf(f, "service-starts %s", name);
+                for (size_t i = 0; i < s->n_start_times; i++)
+                        fprintf(f, " %" PRIu64, s->start_times[i]);
+                fputc('\n', f);
+        }
+        for (size_t i = 0; i < s->fd_store.n; i++)
+                fprintf(f, "service-fd %s %d %d %s\n", name, fd_pass(p, s->fd_store.fds[i]->fd),
+                        s->fd_store.fds[i]->watch != NULL, s->fd_store.fds[i]->name);
+}
+
+void service_instance_serialize(const struct service_unit *s, FILE *f, struct fd_pass *p)
+{
+        const struct service_connection *c = s->connection;
+
+        if (service_unit_is_down(s))
+                return; /* served: it is collected, its connection closed */
+        fprintf(f, "instance %s %s %d %d %" PRIu64 "\n", s->unit->name, c->socket->unit->name,
+                (int) s->main_pid, fd_pass(p, c->fd), c->accepted_usec);
+}
+
+/* The running main process pid (a child of sockactd's all along): watched again. An exit that happened
+ * during the exec is dispatched with the others (see manager_restore()). */
+static void restore_running(struct service_unit *s, pid_t pid, pid_t pgid)
+{
+        s->state = SERVICE_RUNNING;
+        if (pid > 0) {
+                s->main_pid = pid;
+                s->main_pgid = pgid;
+                children_watch(&s->manager->children, &s->main_watch, pid, on_main_exit);
+        }
+        arm_watchdog(s);
+        check_running(s); /* Type=forking without a main process: its cgroup may have emptied */
+}
+
+static int state_from_string(const char *const *table, size_t n, const char *text)
+{
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], text))
+                        return (int) i;
+        return -1;
+}
+
+static int restore_service(struct service_unit *s, char *line)
+{
+        int state = state_from_string(service_state_table, _SERVICE_STATE_MAX, restore_word(&line) ?: ""),
+            result = state_from_string(service_result_table, _SERVICE_RESULT_MAX, restore_word(&line) ?: "");
+        long long pid, pgid, code, status, watchdog, error;
+
+        if ((state != SERVICE_DEAD && state != SERVICE_FAILED && state != SERVICE_RUNNING) || result < 0 ||
+            !restore_word_int(&line, &pid) || !restore_word_int(&line, &pgid) ||
+            !restore_word_int(&line, &code) || !restore_word_int(&line, &status) ||
+            !restore_word_int(&line, &watchdog) || !restore_word_int(&line, &error) || pid < 0 ||
+            pid > INT32_MAX || pgid < 0 || pgid > INT32_MAX)
+                return -EBADMSG;
+        s->result = (enum service_result) result;
+        s->main_code = (int) code;
+        s->main_status = (int) status;
+        s->watchdog_usec = (uint64_t) watchdog;
+        s->status_errno = (int) error;
+        if (state != SERVICE_RUNNING) {
+                s->state = (enum service_state) state;
+                return 0;
+        }
+        if (!s->connection)
+                open_cgroup(s);
+        restore_running(s, (pid_t) pid, (pid_t) pgid);
+        return 0;
+}
+
+int service_unit_deserialize(struct service_unit *s, const char *key, char *line, struct restore *r)
+{
+        long long fd, poll, usec;
+
+        if (streq(key, "service"))
+                return restore_service(s, line);
+        if (streq(key, "service-status")) {
+                free(s->status);
+                s->status = strdup(line);
+                return s->status ? 0 : -ENOMEM;
+        }
+        if (streq(key, "service-starts")) {
+                while (s->start_times && s->n_start_times < SERVICE_START_HISTORY_MAX &&
+                       restore_word_int(&line, &usec))
+                        s->start_times[s->n_start_times++] = (uint64_t) usec;
+                return 0;
+        }
+        if (!streq(key, "service-fd") || !restore_word_int(&line, &fd) || !restore_word_int(&line, &poll) ||
+            fd < 0 || fd > INT32_MAX || !restore_holds(r, (int) fd) || !*line)
+                return -EBADMSG;
+        return fd_store_add(&s->fd_store, s->manager->event, restore_take(r, (int) fd), line, poll != 0,
+                            s->unit->service.fd_store_max);
+}
+
+void service_instance_restore(struct service_unit *s, pid_t pid)
+{
+        restore_running(s, pid, pid); /* setsid(): its own process group */
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -19,8 +20,10 @@
 #include "unit.h"
 #include "unitname.h"
 
+struct fd_pass;
 struct generation;
 struct manager;
+struct restore;
 struct socket_unit;
 
 enum service_state {
@@ -158,3 +161,14 @@ bool service_unit_is_down(const struct service_unit *s);
 /* A message from a process allowed to speak for s, with the n_fds fds that came with it (kept in
  * the fd store with FDSTORE=1, else closed). */
 void service_unit_notify(struct service_unit *s, const struct notify_message *m, const int *fds, size_t n_fds);
+
+/* sockactl reexec (reexec.h): the lines of a settled service (dead, failed, or running without a
+ * command), its fd store passed. An instance that is down writes none. */
+void service_unit_serialize(const struct service_unit *s, FILE *f, struct fd_pass *p);
+void service_instance_serialize(const struct service_unit *s, FILE *f, struct fd_pass *p);
+/* Restores s from the rest of a line of its (key: service, service-status, service-starts or
+ * service-fd), taking the fds from r. A running one watches its main process again. Returns 0 or
+ * -EBADMSG, -ENOMEM, or the error of fd_store_add(). */
+int service_unit_deserialize(struct service_unit *s, const char *key, char *line, struct restore *r);
+/* A new instance (service_instance_new()) whose main process pid runs already. */
+void service_instance_restore(struct service_unit *s, pid_t pid);

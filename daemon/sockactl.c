@@ -39,6 +39,8 @@ static void help(void)
                "  restart UNIT     stop it, then start it again\n"
                "  reload [--dry-run]  read the units again and apply what changed, keeping every\n"
                "                   socket that stays; --dry-run: only tell what would change\n"
+               "  reexec           execute sockactd again (a newer binary, say), keeping every socket,\n"
+               "                   service and connection\n"
                "  fetch NAME... -- COMMAND [ARGS...]\n"
                "                   run COMMAND with the sockets held under NAME (a socket unit or an fd\n"
                "                   name) at fd 3..., as socket activation would\n"
@@ -50,7 +52,7 @@ static void help(void)
                "Options:\n"
                "  -r, --runtime-dir DIR  sockactd's runtime directory (default /run/sockact for root,\n"
                "                         $XDG_RUNTIME_DIR/sockact for anyone else)\n"
-               "      --json             list, status, reload and stored as one JSON document\n"
+               "      --json             list, status, reload, reexec and stored as one JSON document\n"
                "\n"
                "See sockactl(1).\n");
 }
@@ -58,8 +60,9 @@ static void help(void)
 /* The keys whose values are numbers in JSON, and those a record may hold several times. */
 static bool numeric(const char *key)
 {
-        static const char *const keys[] = { "connections", "accepted", "refused", "activations", "main_pid",
-                                            "errno",       "fds",      "uid",     "ttl" };
+        static const char *const keys[] = { "connections", "accepted", "refused",   "activations",
+                                            "main_pid",    "errno",    "fds",       "uid",
+                                            "ttl",         "pid",      "listening", "instances" };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(keys[i], key))
@@ -321,7 +324,7 @@ static int run_verb(const char *runtime_dir, enum control_verb verb, const char 
         }
         if (verb == CONTROL_LIST)
                 r = print_list(reply.payload, json);
-        else if (verb == CONTROL_STATUS)
+        else if (verb == CONTROL_STATUS || verb == CONTROL_REEXEC)
                 r = print_status(reply.payload, json);
         else if (verb == CONTROL_STORED)
                 r = print_stored(reply.payload, json);
@@ -516,7 +519,7 @@ int main(int argc, char *argv[])
                 }
                 return run_verb(runtime_dir, verb, dry_run ? "dry-run" : NULL, json);
         }
-        bool no_arg = verb == CONTROL_LIST || verb == CONTROL_STORED;
+        bool no_arg = verb == CONTROL_LIST || verb == CONTROL_STORED || verb == CONTROL_REEXEC;
         if (no_arg ? optind + 1 != argc : optind + 2 != argc) {
                 fprintf(stderr, "sockactl: %s takes %s\n", argv[optind],
                         no_arg ? "no argument" : "one unit name");

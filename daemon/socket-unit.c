@@ -12,6 +12,7 @@
 #include "log.h"
 #include "peer.h"
 #include "manager.h"
+#include "reexec.h"
 #include "value.h"
 #include "socket-unit.h"
 #include "socket.h"
@@ -598,4 +599,47 @@ void socket_unit_stop(struct socket_unit *s)
 bool socket_unit_is_down(const struct socket_unit *s)
 {
         return s->state == SOCKET_DEAD || s->state == SOCKET_FAILED;
+}
+
+void socket_unit_serialize(const struct socket_unit *s, FILE *f, struct fd_pass *p)
+{
+        fprintf(f, "socket %s %s %u %" PRIu64 " %" PRIu64, s->unit->name, socket_state_to_string(s->state),
+                s->n_accepted, s->n_activations, s->n_refused);
+        for (size_t i = 0; i < s->unit->socket.n_listens; i++)
+                fprintf(f, " %d", fd_pass(p, s->listening ? s->fds[i] : -1));
+        fputc('\n', f);
+}
+
+int socket_unit_deserialize(struct socket_unit *s, char *line, struct restore *r)
+{
+        const struct socket_config *c = &s->unit->socket;
+        long long accepted, activations, refused, fd;
+        const char *state = restore_word(&line);
+
+        if (!state || !restore_word_int(&line, &accepted) || !restore_word_int(&line, &activations) ||
+            !restore_word_int(&line, &refused))
+                return -EBADMSG;
+        s->n_accepted = (unsigned) accepted;
+        s->n_activations = (uint64_t) activations;
+        s->n_refused = s->n_refused_logged = (uint64_t) refused;
+        if (streq(state, "dead") || streq(state, "failed")) {
+                s->state = streq(state, "dead") ? SOCKET_DEAD : SOCKET_FAILED;
+                return 0;
+        }
+        /* every listener, each the socket of its line, or the unit starts again and adopts what it can */
+        for (size_t i = 0; i < c->n_listens; i++) {
+                if (!restore_word_int(&line, &fd) || fd < 0 || fd > INT32_MAX || !restore_holds(r, (int) fd) ||
+                    !socket_fd_matches((int) fd, c, &c->listens[i])) {
+                        for (size_t j = 0; j < i; j++)
+                                s->fds[j] = -1;
+                        return -ENOENT;
+                }
+                s->fds[i] = (int) fd;
+        }
+        for (size_t i = 0; i < c->n_listens; i++)
+                (void) restore_take(r, s->fds[i]);
+        s->listening = true;
+        s->state = SOCKET_LISTENING;
+        socket_unit_rewatch(s);
+        return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <systemd/sd-event.h>
 
 #include "commands.h"
@@ -22,8 +23,10 @@
 #define SOCKET_RESUME_ACCURACY_USEC (10 * USEC_PER_MSEC) /* a pause ends within this */
 #define SOCKET_REFUSED_LOG_USEC    USEC_PER_SEC           /* refused connections are logged this often */
 
+struct fd_pass;
 struct generation;
 struct manager;
+struct restore;
 struct service_unit;
 
 enum socket_state {
@@ -109,3 +112,10 @@ void socket_unit_return(struct socket_unit *s, unsigned generation);
 void socket_unit_instance_down(struct socket_unit *s, struct service_unit *instance);
 /* The service is down: FlushPending=, then watch again. */
 void socket_unit_service_down(struct socket_unit *s);
+
+/* sockactl reexec (reexec.h): its line of the state, the listeners passed. */
+void socket_unit_serialize(const struct socket_unit *s, FILE *f, struct fd_pass *p);
+/* Restores s from the rest of its line: counters and state, and when it listened the fds, taken from r
+ * if each is the socket of its line (socket_fd_matches()). Returns 0; -ENOENT when they do not match
+ * (then none is taken, and the unit is to be started again: it adopts them by address), -EBADMSG. */
+int socket_unit_deserialize(struct socket_unit *s, char *line, struct restore *r);

@@ -16,7 +16,7 @@ static const char *const control_verb_table[_CONTROL_VERB_MAX] = {
         [CONTROL_LIST] = "list",     [CONTROL_STATUS] = "status",   [CONTROL_START] = "start",
         [CONTROL_STOP] = "stop",     [CONTROL_RESTART] = "restart", [CONTROL_RELOAD] = "reload",
         [CONTROL_FETCH] = "fetch",   [CONTROL_STORE] = "store",     [CONTROL_REMOVE] = "remove",
-        [CONTROL_STORED] = "stored",
+        [CONTROL_STORED] = "stored", [CONTROL_REEXEC] = "reexec",
 };
 
 const char *control_verb_to_string(enum control_verb v)

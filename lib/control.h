@@ -9,7 +9,7 @@
  *   uint32 length   the bytes of payload after the header, exactly
  *
  * A request's payload is its argument: a unit name for status, start, stop and restart, nothing
- * for list and stored, nothing or "dry-run" for reload; for fetch, store and remove, "key=value"
+ * for list, stored and reexec, nothing or "dry-run" for reload; for fetch, store and remove, "key=value"
  * lines: name= (repeated for fetch), and ttl= (microseconds) for store. A reply's payload is text: on
  * success, records of "key=value" lines, each record ended by an empty line; on failure, the lines
  * that say why (one, but for a refused reload: one per reason). Values are escaped
@@ -49,6 +49,7 @@ enum control_verb {
         CONTROL_STORE,
         CONTROL_REMOVE,
         CONTROL_STORED,
+        CONTROL_REEXEC,
         _CONTROL_VERB_MAX,
 };
 
