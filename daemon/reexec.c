@@ -60,15 +60,17 @@ static int check_settled(struct manager *m, struct diag *errors)
         for (size_t k = 0; k < m->n_sockets; k++) {
                 const struct socket_unit *so = m->sockets[k];
 
-                if (so->removed || so->previous || (!socket_unit_is_down(so) && so->state != SOCKET_LISTENING))
+                if (so->removed || so->previous ||
+                    (!socket_unit_is_down(so) && so->state != SOCKET_LISTENING))
                         r = diag_add(errors, so->unit->name, 0, "%s; re-execute once it settled",
-                                     so->removed   ? "removed by a reload, and not down yet"
+                                     so->removed    ? "removed by a reload, and not down yet"
                                      : so->previous ? "its former service still runs after a reload"
                                                     : socket_state_to_string(so->state));
         }
         for (size_t i = 0; i < m->n_services; i++) {
                 const struct service_unit *s = m->services[i];
-                bool settled = service_unit_is_down(s) || (s->state == SERVICE_RUNNING && s->control_pid == 0);
+                bool settled =
+                        service_unit_is_down(s) || (s->state == SERVICE_RUNNING && s->control_pid == 0);
 
                 if (s->removed || !settled)
                         r = diag_add(errors, s->unit->name, 0, "%s; re-execute once it settled",

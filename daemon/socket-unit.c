@@ -628,8 +628,8 @@ int socket_unit_deserialize(struct socket_unit *s, char *line, struct restore *r
         }
         /* every listener, each the socket of its line, or the unit starts again and adopts what it can */
         for (size_t i = 0; i < c->n_listens; i++) {
-                if (!restore_word_int(&line, &fd) || fd < 0 || fd > INT32_MAX || !restore_holds(r, (int) fd) ||
-                    !socket_fd_matches((int) fd, c, &c->listens[i])) {
+                if (!restore_word_int(&line, &fd) || fd < 0 || fd > INT32_MAX ||
+                    !restore_holds(r, (int) fd) || !socket_fd_matches((int) fd, c, &c->listens[i])) {
                         for (size_t j = 0; j < i; j++)
                                 s->fds[j] = -1;
                         return -ENOENT;
