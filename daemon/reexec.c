@@ -192,8 +192,11 @@ int manager_reexec(struct manager *m, int client_fd, struct diag *errors)
         r = check_settled(m, errors);
         if (r >= 0)
                 r = check_unchanged(m, errors);
-        if (r < 0)
+        if (r < 0) {
+                for (size_t i = 0; i < errors->n; i++)
+                        log_error(0, "Re-execution refused: %s", errors->messages[i]);
                 return r;
+        }
         state_fd = write_state(m, &p, client_fd);
         if (state_fd < 0) {
                 fd_pass_undo(&p);

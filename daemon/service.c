@@ -1330,5 +1330,6 @@ int service_unit_deserialize(struct service_unit *s, const char *key, char *line
 
 void service_instance_restore(struct service_unit *s, pid_t pid)
 {
+        s->watchdog_usec = s->unit->service.watchdog_sec; /* counts from now */
         restore_running(s, pid, pid); /* setsid(): its own process group */
 }
