@@ -567,10 +567,10 @@ int fd_holder_list(struct fd_holder *h, const struct fd_peer *p, struct fd_answe
 void fd_holder_serialize(const struct fd_holder *h, FILE *f, struct fd_pass *p)
 {
         for (const struct fd_entry *e = h->entries; e; e = e->next) {
-                fprintf(f, "held %s %u %" PRIu64, e->name, (unsigned) e->owner, e->expires);
+                fprintf(f, "held %u %" PRIu64 " %zu", (unsigned) e->owner, e->expires, e->n_fds);
                 for (size_t i = 0; i < e->n_fds; i++)
                         fprintf(f, " %d", fd_pass(p, e->fds[i]));
-                fputc('\n', f);
+                fprintf(f, " %s\n", e->name); /* last: a name may hold spaces */
         }
         for (const struct fd_loan *l = h->loans; l; l = l->next) {
                 fprintf(f, "loan %d %d", (int) l->pid, fd_pass(p, l->pidfd));
@@ -581,40 +581,29 @@ void fd_holder_serialize(const struct fd_holder *h, FILE *f, struct fd_pass *p)
         }
 }
 
-/* "held NAME UID EXPIRES FD…": appended, so that the entries keep their order. */
+/* "held UID EXPIRES N FD… NAME": appended, so that the entries keep their order. */
 static int restore_entry(struct fd_holder *h, char *line, struct restore *r)
 {
-        const char *name = restore_word(&line);
-        long long owner, expires, fd;
+        long long owner, expires, n, fd;
         struct fd_entry *e, **tail = &h->entries;
-        int *grown;
 
-        if (!name || !value_fd_name_is_valid(name) || !restore_word_int(&line, &owner) ||
-            !restore_word_int(&line, &expires) || owner < 0 || expires < 0)
+        if (!restore_word_int(&line, &owner) || !restore_word_int(&line, &expires) ||
+            !restore_word_int(&line, &n) || owner < 0 || expires < 0 || n <= 0 || n > CONTROL_FDS_MAX)
                 return -EBADMSG;
         e = calloc(1, sizeof(*e));
         if (!e)
                 return -ENOMEM;
-        *e = (struct fd_entry){
-                .holder = h, .name = strdup(name), .owner = (uid_t) owner, .expires = (uint64_t) expires
-        };
-        if (!e->name) {
-                free(e);
-                return -ENOMEM;
-        }
+        *e = (struct fd_entry){ .holder = h, .owner = (uid_t) owner, .expires = (uint64_t) expires };
+        e->fds = malloc((size_t) n * sizeof(int));
+        while (e->fds && e->n_fds < (size_t) n && restore_word_int(&line, &fd))
+                if (fd >= 0 && fd <= INT32_MAX && restore_holds(r, (int) fd))
+                        e->fds[e->n_fds++] = restore_take(r, (int) fd);
+        e->name = value_fd_name_is_valid(line) ? strdup(line) : NULL;
         while (*tail)
                 tail = &(*tail)->next;
         *tail = e;
-        while (restore_word_int(&line, &fd))
-                if (fd >= 0 && fd <= INT32_MAX && restore_holds(r, (int) fd)) {
-                        grown = realloc(e->fds, (e->n_fds + 1) * sizeof(int));
-                        if (!grown)
-                                return -ENOMEM;
-                        e->fds = grown;
-                        e->fds[e->n_fds++] = restore_take(r, (int) fd);
-                        h->n_fds++;
-                }
-        if (e->n_fds == 0) {
+        h->n_fds += e->n_fds;
+        if (!e->fds || !e->name || e->n_fds == 0) {
                 entry_free(e);
                 return -EBADMSG;
         }

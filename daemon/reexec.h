@@ -21,7 +21,7 @@
  *   service NAME STATE RESULT MAIN-PID MAIN-PGID CODE STATUS WATCHDOG-USEC ERRNO
  *   service-status NAME TEXT… | service-starts NAME USEC… | service-fd NAME FD POLL FDNAME
  *   instance NAME SOCKET PID FD ACCEPTED-USEC
- *   held NAME UID EXPIRES-USEC FD…  |  loan PID PIDFD SOCKET…
+ *   held UID EXPIRES-USEC N FD… NAME  |  loan PID PIDFD SOCKET…
  *   end */
 #pragma once
 
