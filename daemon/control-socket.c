@@ -361,7 +361,7 @@ static void do_reload(struct control_client *c, const char *arg)
         diag_clear(&errors);
 }
 
-/* reexec: answered by the new image (manager_restore_answer()); here only when it did not happen. */
+/* reexec: answered by the new image (control_server_answer()); here only when it did not happen. */
 static void do_reexec(struct control_client *c, const char *arg)
 {
         struct manager *m = c->server->manager;

@@ -108,7 +108,7 @@ static const struct rlimit *raise_nofile(struct rlimit *saved, int former)
 
 /* One sockactd per runtime directory: a lock on DIR/lock, held until exit (the kernel drops it
  * with the process, so a dead sockactd never blocks the next one). */
-static int take_runtime_dir(const char *dir)
+static int take_runtime_dir(const char *dir, struct restore *r)
 {
         _cleanup_free_ char *lock = NULL;
         int fd;
@@ -117,6 +117,9 @@ static int take_runtime_dir(const char *dir)
                 return log_error(errno, "Cannot create the runtime directory %s: %m", dir);
         if (strdup_printf(&lock, "%s/lock", dir) < 0)
                 return -ENOMEM;
+        fd = restore_take_file(r, lock); /* a former image's, held all along, even without its state */
+        if (fd >= 0)
+                return fd;
         fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
                 return log_error(errno, "Cannot open %s: %m", lock);
@@ -240,9 +243,7 @@ int daemon_run(const struct daemon_options *o)
         }
         if (!runtime_dir)
                 return 1;
-        lock_fd = restore_take(&restore, restore_number(&restore, "lock"));
-        if (lock_fd < 0)
-                lock_fd = take_runtime_dir(runtime_dir);
+        lock_fd = take_runtime_dir(runtime_dir, &restore);
         if (lock_fd < 0)
                 return 1;
         char *absolute = realpath(runtime_dir, NULL); /* $NOTIFY_SOCKET must work from any directory */

@@ -216,10 +216,8 @@ bool manager_fd_reserve_fill(struct manager *m)
         return true;
 }
 
-/* The instance of so's template for connection c (taken), named c->name, in the list of instances;
- * or NULL (logged). */
-static struct service_unit *make_instance(struct manager *m, struct socket_unit *so,
-                                          struct service_connection *c)
+int manager_make_instance(struct manager *m, struct socket_unit *so, struct service_connection *c,
+                          struct service_unit **ret)
 {
         struct unit *own = NULL;
         struct service_unit *s;
@@ -237,23 +235,22 @@ static struct service_unit *make_instance(struct manager *m, struct socket_unit 
                 if (r < 0) {
                         close(c->fd);
                         free(c);
-                        return NULL;
+                        return r;
                 }
         } else {
                 c->shallow = *so->template;
                 c->shallow.name = c->name;
         }
         s = service_instance_new(m, own ? own : &c->shallow, own, so->generation, c);
-        if (!s) {
-                log_error(ENOMEM, "Cannot start an instance: %m");
-                return NULL;
-        }
+        if (!s)
+                return log_error(ENOMEM, "Cannot start an instance: %m");
         s->next_instance = m->instances;
         if (m->instances)
                 m->instances->prev_instance = s;
         m->instances = s;
         m->n_instances++;
-        return s;
+        *ret = s;
+        return 0;
 }
 
 int manager_start_instance(struct manager *m, struct socket_unit *so, struct service_connection *c)
@@ -269,9 +266,9 @@ int manager_start_instance(struct manager *m, struct socket_unit *so, struct ser
                 free(c);
                 return r;
         }
-        s = make_instance(m, so, c);
-        if (!s)
-                return -ENOMEM;
+        r = manager_make_instance(m, so, c, &s);
+        if (r < 0)
+                return r;
         release_fd_reserve(m);
         r = service_unit_start(s, &unused);
         if (r < 0 || service_unit_is_down(s))
@@ -546,126 +543,6 @@ static void open_cgroups(struct manager *m)
                 log_debug("Services are tracked in cgroups below %s", m->cgroups.path);
 }
 
-/* "instance NAME SOCKET PID FD ACCEPTED-USEC": the instance serving connection FD, its main process
- * PID running. Where the connection comes from is asked of the connection. */
-static int restore_instance(struct manager *m, char *line, struct restore *r)
-{
-        const char *name = restore_word(&line), *socket = restore_word(&line);
-        struct socket_unit *so = socket ? manager_find_socket(m, socket) : NULL;
-        struct service_connection *c;
-        struct service_unit *s;
-        long long pid, fd, accepted;
-
-        if (!name || strlen(name) >= UNIT_NAME_MAX || !restore_word_int(&line, &pid) ||
-            !restore_word_int(&line, &fd) || !restore_word_int(&line, &accepted) || pid <= 0 ||
-            pid > INT32_MAX || fd < 0 || fd > INT32_MAX || !restore_holds(r, (int) fd))
-                return -EBADMSG;
-        if (!so || !so->template)
-                return -ENOENT;
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return -ENOMEM;
-        c->fd = restore_take(r, (int) fd);
-        c->peer_len = sizeof(c->peer);
-        if (getpeername(c->fd, (struct sockaddr *) &c->peer, &c->peer_len) < 0)
-                c->peer_len = 0;
-        peer_source_of(c->fd, &c->peer, &c->source);
-        peer_remote(&c->peer, c->peer_len, c->remote_addr, &c->remote_port);
-        c->pid = (pid_t) pid;
-        c->accepted_usec = (uint64_t) accepted;
-        strcpy(c->name, name);
-        s = make_instance(m, so, c);
-        if (!s)
-                return -ENOMEM;
-        so->n_connections++;
-        service_instance_restore(s, (pid_t) pid);
-        return 0;
-}
-
-/* Whether line is "KEY …": then *ret_rest is what follows. */
-static bool line_is(char *line, const char *key, char **ret_rest)
-{
-        size_t len = strlen(key);
-
-        if (strncmp(line, key, len) != 0 || line[len] != ' ')
-                return false;
-        *ret_rest = line + len + 1;
-        return true;
-}
-
-/* A line of a service's ("service NAME …", "service-fd NAME …", …): -EBADMSG when it is none. */
-static int restore_service_line(struct manager *m, char *line, struct restore *r)
-{
-        static const char *const keys[] = { "service", "service-status", "service-starts", "service-fd" };
-        struct service_unit *s;
-        char *rest, *name;
-
-        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
-                if (line_is(line, keys[k], &rest)) {
-                        s = (name = restore_word(&rest)) ? manager_find_service(m, name) : NULL;
-                        return s ? service_unit_deserialize(s, keys[k], rest, r) : -ENOENT;
-                }
-        return -EBADMSG;
-}
-
-/* "socket NAME …": restored[k] when socket unit k goes on as it was (it is not started). */
-static int restore_socket_line(struct manager *m, char *rest, struct restore *r, bool *restored)
-{
-        const char *name = restore_word(&rest);
-        int error = -ENOENT;
-
-        for (size_t k = 0; name && k < m->n_sockets; k++)
-                if (!m->sockets[k]->removed && streq(m->sockets[k]->unit->name, name)) {
-                        error = socket_unit_deserialize(m->sockets[k], rest, r);
-                        restored[k] = error >= 0;
-                }
-        return error;
-}
-
-/* Whether the line is one of the daemon's own (restore_number() reads them). */
-static bool daemon_line(char *line)
-{
-        static const char *const keys[] = { "lock", "notify", "control", "fds", "client", "nofile" };
-        char *rest;
-
-        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
-                if (line_is(line, keys[k], &rest))
-                        return true;
-        return false;
-}
-
-/* The units as the former image left them. A line that cannot be restored is logged, and the rest goes
- * on: a socket unit it names is started again, and adopts its sockets by address. */
-static int restore_units(struct manager *m, struct restore *r, bool *restored)
-{
-        size_t running = 0;
-        int error = 0;
-
-        for (size_t i = 1; i + 1 < r->n_lines && error != -ENOMEM; i++) {
-                char *line = r->lines[i], *rest;
-
-                if (line_is(line, "instance", &rest))
-                        error = restore_instance(m, rest, r);
-                else if (line_is(line, "held", &rest))
-                        error = fd_holder_deserialize(&m->holder, "held", rest, r);
-                else if (line_is(line, "loan", &rest))
-                        error = fd_holder_deserialize(&m->holder, "loan", rest, r);
-                else if (line_is(line, "socket", &rest))
-                        error = restore_socket_line(m, rest, r, restored);
-                else if (!daemon_line(line))
-                        error = restore_service_line(m, line, r);
-                else
-                        error = 0;
-                if (error < 0) /* the line is cut after its first words (restore_word()) */
-                        log_warning(error, "State line %zu (%s …) not restored: %m", i + 1, line);
-        }
-        for (size_t i = 0; i < m->n_services; i++)
-                running += m->services[i]->state == SERVICE_RUNNING;
-        log_info("Re-executed: %zu sockets listening, %zu services and %zu instances running",
-                 manager_listening(m), running, m->n_instances);
-        return error == -ENOMEM ? error : 0;
-}
-
 int manager_start(struct manager *m, sd_event *event, struct unit_set *units, char *const *unit_dirs,
                   const struct exec_roots *roots, const char *runtime_dir, struct restore *restore)
 {
@@ -713,7 +590,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, ch
         _cleanup_free_ bool *restored = calloc(m->n_sockets + 1, sizeof(bool));
         if (!restored)
                 return -ENOMEM;
-        if (restore->n_lines > 0 && (r = restore_units(m, restore, restored)) < 0)
+        if (restore->n_lines > 0 && (r = manager_restore(m, restore, restored)) < 0)
                 return r;
         r = restore_release(restore, m); /* the sockets left: adopted by address (LISTEN_FDS too) */
         if (r < 0)

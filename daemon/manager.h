@@ -94,6 +94,15 @@ int manager_service_fds(struct manager *m, const struct service_unit *s, int **r
  * the outcome). Returns 0, or -errno when it could not be started (the connection is closed). */
 int manager_start_instance(struct manager *m, struct socket_unit *s, struct service_connection *c);
 
+/* The instance of so's template for connection c (taken, whatever the outcome), named c->name, in
+ * the list of instances, not started. Returns 0, or -errno (logged). */
+int manager_make_instance(struct manager *m, struct socket_unit *so, struct service_connection *c,
+                          struct service_unit **ret);
+
+/* After a re-exec (reexec.c): the units as the former image left them in r; restored[k] when socket
+ * unit k goes on as it was (it is not started). Returns 0 or -ENOMEM. */
+int manager_restore(struct manager *m, struct restore *r, bool *restored);
+
 /* Accept=yes takes a connection only while the reserve of MANAGER_FD_RESERVE spare fds is full, and
  * manager_start_instance() gives those fds back to the kernel just before the start: starting the
  * instance cannot then fail for want of fds, and a connection that could not be served waits in the

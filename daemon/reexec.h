@@ -18,7 +18,7 @@
  *   sockactd-state 1
  *   lock FD | notify FD | control FD | fds FD | client FD | nofile SOFT-LIMIT
  *   socket NAME STATE ACCEPTED ACTIVATIONS REFUSED FD…     (an FD per Listen line, -1: none)
- *   service NAME STATE RESULT MAIN-PID MAIN-PGID CODE STATUS WATCHDOG-USEC ERRNO
+ *   service NAME STATE RESULT MAIN-PID MAIN-PGID CODE STATUS WATCHDOG-USEC ERRNO CGROUP
  *   service-status NAME TEXT… | service-starts NAME USEC… | service-fd NAME FD POLL FDNAME
  *   instance NAME SOCKET PID FD ACCEPTED-USEC
  *   held UID EXPIRES-USEC N FD… NAME  |  loan PID PIDFD SOCKET…
@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "diag.h"
 
@@ -64,7 +65,8 @@ struct restore {
 int restore_collect_inherited(struct restore *r);
 
 /* Reads the state in fd (taken, closed). Returns 0, or -EBADMSG when it is not a whole state of this
- * version (r->lines is then empty: the inherited fds are still there to adopt), or -errno. */
+ * version (r->lines is then empty: the inherited fds are still there, the sockets to adopt, the lock
+ * to find by its file), or -errno. */
 int restore_read(struct restore *r, int fd);
 
 /* Each line "KEY …" in order, from *i on: returns the text after "KEY ", or NULL at the end. */
@@ -75,6 +77,10 @@ int restore_number(const struct restore *r, const char *key);
 bool restore_holds(const struct restore *r, int fd);
 /* Takes the inherited fd (close-on-exec already): fd when the former image passed it, else -1. */
 int restore_take(struct restore *r, int fd);
+/* Takes the inherited fd of the file at path (by its inode), whatever the state says; or -1. */
+int restore_take_file(struct restore *r, const char *path);
+/* Whether pid is a child of sockactd's, running or exited and not reaped yet. */
+bool restore_is_child(pid_t pid);
 /* Parses the next word of *cursor as a number (an fd, a pid, a count); false when there is none. */
 bool restore_word_int(char **cursor, long long *ret);
 /* The next word of *cursor, NUL-terminated in place; NULL when there is none. */

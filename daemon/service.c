@@ -1229,9 +1229,10 @@ void service_unit_serialize(const struct service_unit *s, FILE *f, struct fd_pas
 {
         const char *name = s->unit->name;
 
-        fprintf(f, "service %s %s %s %d %d %d %d %" PRIu64 " %d\n", name, service_state_to_string(s->state),
-                service_result_to_string(s->result), (int) s->main_pid, (int) s->main_pgid, s->main_code,
-                s->main_status, s->watchdog_usec, s->status_errno);
+        fprintf(f, "service %s %s %s %d %d %d %d %" PRIu64 " %d %d\n", name,
+                service_state_to_string(s->state), service_result_to_string(s->result), (int) s->main_pid,
+                (int) s->main_pgid, s->main_code, s->main_status, s->watchdog_usec, s->status_errno,
+                s->cgroup_fd >= 0);
         if (s->status)
                 fprintf(f, "service-status %s %s\n", name, s->status);
         if (s->start_times && s->n_start_times > 0) {
@@ -1256,13 +1257,13 @@ void service_instance_serialize(const struct service_unit *s, FILE *f, struct fd
 }
 
 /* The running main process pid (a child of sockactd's all along): watched again. An exit that happened
- * during the exec is dispatched with the others (see manager_restore()). */
+ * during the exec is dispatched with the others (manager_start() raises SIGCHLD). */
 static void restore_running(struct service_unit *s, pid_t pid, pid_t pgid)
 {
         s->state = SERVICE_RUNNING;
+        s->main_pgid = pgid;
         if (pid > 0) {
                 s->main_pid = pid;
-                s->main_pgid = pgid;
                 children_watch(&s->manager->children, &s->main_watch, pid, on_main_exit);
         }
         arm_watchdog(s);
@@ -1281,25 +1282,31 @@ static int restore_service(struct service_unit *s, char *line)
 {
         int state = state_from_string(service_state_table, _SERVICE_STATE_MAX, restore_word(&line) ?: ""),
             result = state_from_string(service_result_table, _SERVICE_RESULT_MAX, restore_word(&line) ?: "");
-        long long pid, pgid, code, status, watchdog, error;
+        long long pid, pgid, code, status, watchdog, error, cgroup;
 
         if ((state != SERVICE_DEAD && state != SERVICE_FAILED && state != SERVICE_RUNNING) || result < 0 ||
             !restore_word_int(&line, &pid) || !restore_word_int(&line, &pgid) ||
             !restore_word_int(&line, &code) || !restore_word_int(&line, &status) ||
-            !restore_word_int(&line, &watchdog) || !restore_word_int(&line, &error) || pid < 0 ||
-            pid > INT32_MAX || pgid < 0 || pgid > INT32_MAX)
+            !restore_word_int(&line, &watchdog) || !restore_word_int(&line, &error) ||
+            !restore_word_int(&line, &cgroup) || pid < 0 || pid > INT32_MAX || pgid < 0 ||
+            pgid > INT32_MAX || watchdog < 0)
                 return -EBADMSG;
         s->result = (enum service_result) result;
         s->main_code = (int) code;
         s->main_status = (int) status;
         s->watchdog_usec = (uint64_t) watchdog;
         s->status_errno = (int) error;
+        if (state == SERVICE_RUNNING && pid > 0 && !restore_is_child((pid_t) pid)) {
+                log_unit_warning(s->unit->name, 0,
+                                 "Main process %d is no child of sockactd's: not supervised", (int) pid);
+                state = SERVICE_DEAD;
+        }
         if (state != SERVICE_RUNNING) {
                 s->state = (enum service_state) state;
                 return 0;
         }
-        if (!s->connection)
-                open_cgroup(s);
+        if (cgroup)
+                open_cgroup(s); /* the one it had, by name */
         restore_running(s, (pid_t) pid, (pid_t) pgid);
         return 0;
 }

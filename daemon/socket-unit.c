@@ -626,6 +626,8 @@ int socket_unit_deserialize(struct socket_unit *s, char *line, struct restore *r
                 s->state = streq(state, "dead") ? SOCKET_DEAD : SOCKET_FAILED;
                 return 0;
         }
+        if (!streq(state, "listening"))
+                return -EBADMSG; /* not settled: never written */
         /* every listener, each the socket of its line, or the unit starts again and adopts what it can */
         for (size_t i = 0; i < c->n_listens; i++) {
                 if (!restore_word_int(&line, &fd) || fd < 0 || fd > INT32_MAX ||
