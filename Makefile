@@ -4,6 +4,7 @@
 #   make run        build, then sockactd in the foreground on units/
 #   make check      build and run every test
 #   make check-sanitize   the same suite built with -fsanitize=address,undefined
+#   make fuzz-smoke  each libFuzzer target (fuzz/) for a minute; make fuzz: for FUZZ_TIME seconds each
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, libsockact (header, pkg-config), man pages, units
 #   make deps       install the Debian packages the build and the tests need (as root)
 #   make man        regenerate the directive lists in the man pages from the directive table
@@ -25,7 +26,8 @@ DEB_libsystemd := libsystemd-dev
 DEB_inih       := libinih-dev
 DEB_check      := check
 DEB_TOOLS      := make gcc pkg-config
-DEB_PACKAGES   := $(DEB_TOOLS) $(DEB_libsystemd) $(DEB_inih) $(DEB_check) systemd gunicorn dbus-daemon
+DEB_PACKAGES   := $(DEB_TOOLS) $(DEB_libsystemd) $(DEB_inih) $(DEB_check) systemd gunicorn dbus-daemon \
+                  clang libclang-rt-14-dev
 
 NO_DEPS_GOALS := deps clean help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -88,7 +90,7 @@ EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(sort $(wildcard exampl
 all: $(SOCKACTD) $(SOCKACTL) $(LIBSOCKACT) $(EXAMPLES)
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -149,6 +151,35 @@ check-pkgconfig: all
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 check
+
+# Fuzzing with libFuzzer: each fuzz/fuzz-NAME.c is a target, built by clang with its own copy of
+# libsockact in build/fuzz. The corpus grows in build/fuzz/corpus/NAME from the seeds fuzz/seed makes
+# out of the test fixtures; the inputs that once crashed a target, in fuzz/regressions/NAME, run
+# first. A crash is written to build/fuzz/crashes/ and fails the run.
+FUZZ_CC         ?= clang
+FUZZ_BUILD      := build/fuzz
+FUZZ_TARGETS    := $(patsubst fuzz/fuzz-%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
+FUZZ_SANITIZE   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TIME       ?= 1800
+FUZZ_SMOKE_TIME ?= 60
+FUZZ_ARGS       := -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SANITIZE_FLAGS='$(FUZZ_SANITIZE)' \
+	        $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz-%)
+	@sh fuzz/seed $(FUZZ_BUILD)/seeds
+
+$(BUILD)/fuzz/fuzz-%: fuzz/fuzz-%.c $(LIBSOCKACT)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(LIBSOCKACT) $(PKG_LIBS)
+
+# Each target for FUZZ_TIME seconds (make fuzz FUZZ_TIME=86400 for a day), or FUZZ_SMOKE_TIME (CI).
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do sh fuzz/run $$t $(FUZZ_TIME) $(FUZZ_ARGS) || exit 1; done
+
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_TARGETS); do sh fuzz/run $$t $(FUZZ_SMOKE_TIME) $(FUZZ_ARGS) || exit 1; done
 
 man: $(GEN_MAN)
 	$(GEN_MAN) --update $(MAN_PAGES)
