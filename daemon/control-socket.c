@@ -379,8 +379,10 @@ static void do_reexec(struct control_client *c, const char *arg)
                             "The units were given on sockactd's command line: it cannot re-execute");
         else if (r == -ESHUTDOWN)
                 reply_error(c, ESHUTDOWN, false, "sockactd is stopping");
-        else if (errors.n == 0)
-                reply_error(c, -r, false, "Re-execution failed: %s", strerror(-r));
+        else if (errors.n ==
+                 0) /* ENOEXEC: the errno (ENOENT, EACCES) would read as a refusal of the request */
+                reply_error(c, r == -ENOMEM ? ENOMEM : ENOEXEC, false, "Re-execution failed: %s",
+                            strerror(-r));
         else
                 reply_reasons(c, r == -EBUSY ? EBUSY : EINVAL, &errors, "Re-execution refused");
         diag_clear(&errors);
@@ -744,17 +746,18 @@ int control_server_open(struct control_server *c, struct manager *m, const char 
         return 0;
 }
 
-void control_server_answer(struct control_server *s, int fd, const char *text)
+void control_server_answer(struct control_server *s, int fd, char *payload, size_t len)
 {
         struct control_client *c = calloc(1, sizeof(*c));
-        socklen_t len = sizeof(c->peer);
+        socklen_t cred_len = sizeof(c->peer);
 
         if (!c) {
                 close(fd);
+                free(payload);
                 return;
         }
         *c = (struct control_client){ .server = s, .fd = fd, .may_write = true, .next = s->clients };
-        (void) getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
+        (void) getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &cred_len);
         if (s->clients)
                 s->clients->prev = c;
         s->clients = c;
@@ -763,9 +766,10 @@ void control_server_answer(struct control_server *s, int fd, const char *text)
             sd_event_add_time_relative(s->manager->event, &c->idle, CLOCK_MONOTONIC, CONTROL_IDLE_USEC,
                                        USEC_PER_MSEC * 100, on_idle, c) < 0) {
                 client_free(c);
+                free(payload);
                 return;
         }
-        reply_error(c, 0, false, "%s", text);
+        reply(c, 0, payload, len, false);
 }
 
 void control_server_close(struct control_server *c)

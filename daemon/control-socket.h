@@ -47,8 +47,8 @@ struct control_server {
  * Returns 0 or -errno after logging why. */
 int control_server_open(struct control_server *c, struct manager *m, const char *runtime_dir,
                         const char *name, gid_t read_group, bool public, int fd);
-/* Answers the client on fd (taken), whose request a former image took (sockactl reexec), with text,
- * and serves it on. */
-void control_server_answer(struct control_server *s, int fd, const char *text);
+/* Answers the client on fd (taken), whose request a former image took (sockactl reexec), with the len
+ * bytes of payload (taken), and serves it on. */
+void control_server_answer(struct control_server *s, int fd, char *payload, size_t len);
 /* Closes every client and the socket, and removes the node. */
 void control_server_close(struct control_server *c);

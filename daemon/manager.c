@@ -611,7 +611,7 @@ int manager_start(struct manager *m, sd_event *event, struct unit_set *units, ch
                     control_append_u64(&answer, &len, "instances", m->n_instances) < 0 ||
                     control_end_record(&answer, &len) < 0)
                         return -ENOMEM;
-                control_server_answer(&m->control, client, answer);
+                control_server_answer(&m->control, client, TAKE_PTR(answer), len);
         }
         /* a child that exited while the exec ran may have had its SIGCHLD taken by the former image:
          * every child is looked at once more */

@@ -22,6 +22,7 @@
 
 #include "checks.h"
 #include "harness.h"
+#include "traffic.h"
 #include "support.h"
 #include "util.h"
 
@@ -31,14 +32,6 @@
 #define KEEPS_RUNNING    "--idle-exit-ms 30000"
 
 extern char **environ;
-
-static long long monotonic_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static char *loopback(uint16_t port)
 {
@@ -92,7 +85,7 @@ static struct run_result reload(struct harness *h, bool dry_run)
                          NULL };
         _cleanup_free_ char *out = path_in(h, "reload.out"), *err = path_in(h, "reload.err");
         struct run_result result = { 0 };
-        long long deadline = monotonic_ms() + RUN_TIMEOUT_MS;
+        long long deadline = now_ms() + RUN_TIMEOUT_MS;
         posix_spawn_file_actions_t actions;
         int status = 0;
         pid_t pid;
@@ -108,7 +101,7 @@ static struct run_result reload(struct harness *h, bool dry_run)
                 ck_assert_int_ge(done, 0);
                 if (done == pid)
                         break;
-                if (monotonic_ms() > deadline) {
+                if (now_ms() > deadline) {
                         kill(pid, SIGKILL);
                         waitpid(pid, NULL, 0);
                         ck_abort_msg("sockactl reload did not finish within %d ms:\n%s", RUN_TIMEOUT_MS,
@@ -504,85 +497,8 @@ END_TEST
 
 /* ---- 50 reloads under load ---- */
 
-#define LOAD_CONNECTIONS_MAX    2000 /* all clients together */
-#define LOAD_SECONDS            60
-#define LOAD_REQUEST_TIMEOUT_MS 5000
 #define RELOADS                 50
-#define LOAD_PAUSE_MS           5 /* between two connections of a client: the count lasts through the reloads */
 #define CONNECTIONS_PER_RELOAD  4 /* each reload waits until the load has had these more answers */
-
-struct load {
-        pthread_mutex_t lock;
-        long long deadline_ms;
-        bool stop;
-        unsigned started, served, failed;
-        int first_error; /* of the first failure: -errno, or 0 for a wrong answer */
-        char first_answer[256];
-};
-
-struct load_client {
-        struct load *load;
-        char *address;
-        const char *answer; /* a line every answer has */
-        pthread_t thread;
-};
-
-/* Whether the client may start one more connection: not stopped, within the count and the time. */
-static bool load_next(struct load *l)
-{
-        bool go;
-
-        pthread_mutex_lock(&l->lock);
-        go = !l->stop && l->started < LOAD_CONNECTIONS_MAX && monotonic_ms() < l->deadline_ms;
-        l->started += go;
-        pthread_mutex_unlock(&l->lock);
-        return go;
-}
-
-/* One connection after the other, each to its end: connect, read the whole answer, check it. */
-static void *load_run(void *userdata)
-{
-        struct load_client *c = userdata;
-        struct load *l = c->load;
-
-        while (load_next(l)) {
-                char *answer = NULL;
-                int r = harness_request(NULL, c->address, SOCK_STREAM, LOAD_REQUEST_TIMEOUT_MS, &answer);
-                bool ok = r == 0 && has_line(answer, c->answer);
-
-                pthread_mutex_lock(&l->lock);
-                if (ok)
-                        l->served++;
-                else if (l->failed++ == 0) {
-                        l->first_error = r;
-                        snprintf(l->first_answer, sizeof(l->first_answer), "%s: %s", c->address,
-                                 answer ? answer : "");
-                }
-                pthread_mutex_unlock(&l->lock);
-                free(answer);
-                (void) poll(NULL, 0, LOAD_PAUSE_MS);
-        }
-        return NULL;
-}
-
-static unsigned load_served(struct load *l)
-{
-        unsigned served;
-
-        pthread_mutex_lock(&l->lock);
-        served = l->served;
-        pthread_mutex_unlock(&l->lock);
-        return served;
-}
-
-static void wait_load_served(struct harness *h, struct load *l, unsigned served)
-{
-        for (long long until = monotonic_ms() + T; load_served(l) < served;) {
-                ck_assert_msg(monotonic_ms() < until, "the load had %u answers, not %u, within %d ms:\n%s",
-                              load_served(l), served, T, harness_log_tail(h));
-                ck_assert_int_eq(harness_pump(h, 10), 0);
-        }
-}
 
 /* inst.socket (Accept=yes, an echo per connection) and web.socket (Accept=no, listen-service) under
  * a load; meanwhile 50 reloads, each adding or removing extra.socket and changing web.service's
@@ -593,7 +509,7 @@ START_TEST(test_reload_under_load)
         uint16_t inst = free_port(AF_INET, SOCK_STREAM), web = free_port(AF_INET, SOCK_STREAM),
                  extra = free_port(AF_INET, SOCK_STREAM);
         struct load l = { .lock = PTHREAD_MUTEX_INITIALIZER,
-                          .deadline_ms = monotonic_ms() + LOAD_SECONDS * 1000LL };
+                          .deadline_ms = now_ms() + LOAD_SECONDS * 1000LL };
         struct load_client clients[] = { { .load = &l, .address = loopback(inst), .answer = "hello" },
                                          { .load = &l, .address = loopback(web), .answer = "end" } };
         _cleanup_free_ char *inst_socket = format("[Socket]\nListenStream=127.0.0.1:%u\nAccept=yes\n"
