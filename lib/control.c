@@ -304,8 +304,10 @@ static int read_reply(int fd, uint64_t deadline, char *message, struct control_r
                 r2 = take_fds(&msg, r);
                 if (r2 < 0)
                         return r2;
-                if (n == 0 || (size_t) n > iov.iov_len - 1)
-                        return -EBADMSG; /* the end before the reply did, or a message too large */
+                if (n == 0)
+                        return -ECONNRESET; /* closed before the reply ended */
+                if ((size_t) n > iov.iov_len - 1)
+                        return -EBADMSG; /* a message too large */
                 r2 = control_check(message, (size_t) n, false, &h, &reason);
                 if (r2 < 0)
                         return r2;

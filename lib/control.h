@@ -122,7 +122,8 @@ void control_reply_done(struct control_reply *r);
 /* The client's side: sends one request (verb, the arg_len bytes of arg, and n_fds fds) to
  * DIR/socket and reads the whole reply, all within timeout_usec. Returns 0 with the reply in *ret
  * (its code may be an errno); or -errno when sockactd cannot be reached (-ETIMEDOUT when the time
- * ran out), or -EBADMSG for a malformed reply. */
+ * ran out, -ECONNRESET when it closed the connection before the reply ended), or -EBADMSG for a
+ * malformed reply. */
 int control_call(const char *runtime_dir, const char *socket, enum control_verb verb, const char *arg,
                  size_t arg_len, const int *fds, size_t n_fds, uint64_t timeout_usec,
                  struct control_reply *ret);
